@@ -1,0 +1,27 @@
+from django import forms
+
+from accounts.models import Organization, Role, roles_for_kind
+
+
+def _role_choices(organization: Organization) -> list[tuple[str, str]]:
+    allowed = roles_for_kind(organization.kind)
+    return [(value, label) for value, label in Role.choices if value in allowed]
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address")
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(organization)
+        self.fields["role"].initial = Role.MEMBER
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role")
+
+    def __init__(self, *args, organization: Organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = _role_choices(organization)

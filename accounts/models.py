@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones() if "/" in name)
+US_STATES = [
+    ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
+    ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
+    ("FL", "Florida"), ("GA", "Georgia"), ("HI", "Hawaii"), ("ID", "Idaho"), ("IL", "Illinois"),
+    ("IN", "Indiana"), ("IA", "Iowa"), ("KS", "Kansas"), ("KY", "Kentucky"), ("LA", "Louisiana"),
+    ("ME", "Maine"), ("MD", "Maryland"), ("MA", "Massachusetts"), ("MI", "Michigan"), ("MN", "Minnesota"),
+    ("MS", "Mississippi"), ("MO", "Missouri"), ("MT", "Montana"), ("NE", "Nebraska"), ("NV", "Nevada"),
+    ("NH", "New Hampshire"), ("NJ", "New Jersey"), ("NM", "New Mexico"), ("NY", "New York"),
+    ("NC", "North Carolina"), ("ND", "North Dakota"), ("OH", "Ohio"), ("OK", "Oklahoma"), ("OR", "Oregon"),
+    ("PA", "Pennsylvania"), ("RI", "Rhode Island"), ("SC", "South Carolina"), ("SD", "South Dakota"),
+    ("TN", "Tennessee"), ("TX", "Texas"), ("UT", "Utah"), ("VT", "Vermont"), ("VA", "Virginia"),
+    ("WA", "Washington"), ("WV", "West Virginia"), ("WI", "Wisconsin"), ("WY", "Wyoming"),
+    ("AS", "American Samoa"), ("GU", "Guam"), ("MP", "Northern Mariana Islands"), ("PR", "Puerto Rico"),
+    ("VI", "U.S. Virgin Islands"),
+]  # fmt: skip
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **fields) -> User:
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person. One account may belong to several organizations (unlike DOJ's one email per entity)."""
+
+    email = models.EmailField(unique=True)
+    full_name = models.CharField(max_length=150)
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May use the admin site and act as site staff.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class OrganizationKind(models.TextChoices):
+    LAW_ENFORCEMENT = "law_enforcement", "Law enforcement agency"
+    BEHAVIORAL_HEALTH = "behavioral_health", "Behavioral health provider"
+    GOVERNMENT = "government", "Government (city, county, state, tribe)"
+    FEDERAL = "federal", "Federal (BJA)"
+    OTHER = "other", "Other"
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OrganizationQuerySet:
+        """Organizations the user belongs to (all of them for site staff)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_staff:
+            return self
+        return self.filter(
+            id__in=Membership.objects.filter(user=user, is_active=True).values("organization_id"), is_active=True
+        )
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=32, choices=OrganizationKind.choices)
+    state = models.CharField("U.S. state", max_length=2, choices=US_STATES, blank=True)
+    jurisdiction = models.CharField(max_length=200, blank=True, help_text="City, county, tribe or state served.")
+    time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
+    is_learning_site = models.BooleanField(
+        "Learning Site", default=False, help_text="A BJA Law Enforcement–Mental Health Learning Site."
+    )
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "state"], name="organization_unique_name_per_state"),
+            models.CheckConstraint(
+                condition=Q(is_learning_site=False) | Q(kind="law_enforcement"),
+                name="organization_learning_site_is_law_enforcement",
+                violation_error_message="Only a law enforcement agency can be a Learning Site.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    MEMBER = "member", "Member"
+    VIEWER = "viewer", "Viewer"
+    GRANT_MANAGER = "grant_manager", "Grant manager (BJA)"
+    PEER_REVIEWER = "peer_reviewer", "Peer reviewer (BJA)"
+
+
+FEDERAL_ONLY_ROLES = frozenset({Role.GRANT_MANAGER, Role.PEER_REVIEWER})
+
+
+def roles_for_kind(kind: str) -> list[str]:
+    """The roles a member of an organization of this kind may hold."""
+    return [role for role in Role.values if kind == OrganizationKind.FEDERAL or role not in FEDERAL_ONLY_ROLES]
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active(self) -> MembershipQuerySet:
+        return self.filter(is_active=True, user__is_active=True, organization__is_active=True)
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=32, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(default=True)
+    invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["organization__name", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_organization"),
+        ]
+        indexes = [models.Index(fields=["organization", "role", "is_active"], name="membership_org_role_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organization} ({self.get_role_display()})"
+
+    def clean(self) -> None:
+        if self.organization_id and self.role not in roles_for_kind(self.organization.kind):
+            message = f"“{self.role}” is not a role in a {self.organization.get_kind_display()} organization."
+            raise ValidationError({"role": ValidationError(message, code="invalid_role")})
+
+    @property
+    def is_pending(self) -> bool:
+        """Invited but has not yet set a password and signed in."""
+        return self.user.last_login is None and not self.user.has_usable_password()

@@ -1,0 +1,127 @@
+"""Membership writes: invite, change role, deactivate.
+
+Only an organization's admins (or site staff) may do these. An organization
+always keeps at least one active admin: DOJ's system allows exactly one Entity
+Administrator and grantees are stuck when that person leaves; we allow several
+and refuse to remove the last.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Membership, Organization, Role, User
+from accounts.selectors import membership_role
+from config.errors import Conflict, NotAllowed, NotFound
+
+
+def _require_admin(*, actor: User, organization: Organization) -> None:
+    """Outsiders learn nothing (404); members who are not admins are refused (403)."""
+    if actor.is_staff and actor.is_active:
+        return
+    role = membership_role(user=actor, organization=organization)
+    if role is None:
+        raise NotFound("Organization not found.")
+    if role != Role.ADMIN:
+        raise NotAllowed("Only an administrator of this organization can manage its members.")
+
+
+def _lock_admins(organization: Organization) -> list[int]:
+    """Lock the organization's active admin rows so two admins cannot demote each other at once."""
+    return list(
+        Membership.objects.select_for_update()
+        .filter(organization=organization, role=Role.ADMIN, is_active=True, user__is_active=True)
+        .values_list("id", flat=True)
+    )
+
+
+def _ensure_other_admin_remains(*, membership: Membership) -> None:
+    admins = _lock_admins(membership.organization)
+    if admins == [membership.id]:
+        raise Conflict(
+            "An organization must keep at least one active administrator. Make someone else an administrator first.",
+            code="last_admin",
+            field="role",
+        )
+
+
+@transaction.atomic
+def organization_create(*, actor: User, **fields) -> Organization:
+    if not (actor.is_staff and actor.is_active):
+        raise NotAllowed("Only site staff can create organizations.")
+    organization = Organization(**fields)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
+    _require_admin(actor=actor, organization=organization)
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    for name, value in fields.items():
+        setattr(organization, name, value)
+    organization.full_clean()
+    organization.save()
+    return organization
+
+
+@transaction.atomic
+def membership_invite(
+    *, actor: User, organization: Organization, email: str, role: str, full_name: str = ""
+) -> Membership:
+    """Add a person to an organization; someone without an account gets one and an invitation email."""
+    _require_admin(actor=actor, organization=organization)
+    email = User.objects.normalize_email(email).strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    created_user = False
+    if user is None:
+        user = User(email=email, full_name=full_name.strip())
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        created_user = True
+
+    membership = Membership.objects.filter(user=user, organization=organization).select_related("user").first()
+    if membership is not None and membership.is_active:
+        raise Conflict(f"{email} is already a member of {organization}.", code="already_member", field="email")
+    if membership is None:
+        membership = Membership(user=user, organization=organization)
+    membership.role = role
+    membership.is_active = True
+    membership.invited_by = actor
+    membership.full_clean()
+    membership.save()
+
+    if created_user:
+        from accounts.tasks import send_invitation
+
+        transaction.on_commit(lambda: send_invitation.delay(membership.id))
+    return membership
+
+
+@transaction.atomic
+def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
+    _require_admin(actor=actor, organization=membership.organization)
+    membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
+    if membership.role == role:
+        return membership
+    if membership.role == Role.ADMIN and membership.is_active:
+        _ensure_other_admin_remains(membership=membership)
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
+    _require_admin(actor=actor, organization=membership.organization)
+    membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
+    if not membership.is_active:
+        return membership
+    if membership.role == Role.ADMIN:
+        _ensure_other_admin_remains(membership=membership)
+    membership.is_active = False
+    membership.save(update_fields=["is_active", "updated_at"])
+    return membership

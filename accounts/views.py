@@ -1,0 +1,97 @@
+"""Server-rendered pages: the dashboard and organization member management.
+
+They call the same services as the API; a service error is shown next to the
+field it names (or at the top of the form), and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from accounts import selectors, services
+from accounts.forms import InviteForm, RoleForm
+from accounts.models import Membership, Organization
+from config.errors import NotAllowed, NotFound, ServiceError
+from config.forms import apply_error
+
+
+def _organization(request, organization_id: int) -> Organization:
+    return get_object_or_404(selectors.organization_list_for_user(user=request.user), pk=organization_id)
+
+
+@login_required
+def dashboard(request):
+    memberships = list(selectors.user_memberships(user=request.user))
+    return render(request, "accounts/dashboard.html", {"memberships": memberships})
+
+
+@login_required
+def organization_members(request, organization_id: int):
+    organization = _organization(request, organization_id)
+    can_administer = selectors.user_can_administer(user=request.user, organization=organization)
+    form = InviteForm(request.POST or None, organization=organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_invite(actor=request.user, organization=organization, **form.cleaned_data)
+        except NotFound:
+            raise Http404 from None
+        except NotAllowed as error:
+            raise PermissionDenied(error.message) from None
+        except (ServiceError, ValidationError) as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, f"{membership.user.email} was added as {membership.get_role_display()}.")
+            return redirect("organization-members", organization_id=organization.id)
+    status = 400 if request.method == "POST" else 200
+    context = {
+        "organization": organization,
+        "members": selectors.membership_list(organization=organization).order_by("-is_active", "user__full_name"),
+        "can_administer": can_administer,
+        "form": form,
+        "role_form": RoleForm(organization=organization),
+    }
+    return render(request, "accounts/organization_members.html", context, status=status)
+
+
+def _membership(request, organization_id: int, membership_id: int) -> Membership:
+    organization = _organization(request, organization_id)
+    return get_object_or_404(selectors.membership_list(organization=organization), pk=membership_id)
+
+
+@login_required
+@require_POST
+def membership_role_update(request, organization_id: int, membership_id: int):
+    membership = _membership(request, organization_id, membership_id)
+    form = RoleForm(request.POST, organization=membership.organization)
+    if not form.is_valid():
+        messages.error(request, f"{membership.user}: {form.errors['role'][0]}")
+        return redirect("organization-members", organization_id=organization_id)
+    try:
+        services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except ServiceError as error:
+        messages.error(request, f"{membership.user}: {error.message}")
+    else:
+        messages.success(request, f"{membership.user} is now {form.cleaned_data['role']}.")
+    return redirect("organization-members", organization_id=organization_id)
+
+
+@login_required
+@require_POST
+def membership_deactivate(request, organization_id: int, membership_id: int):
+    membership = _membership(request, organization_id, membership_id)
+    try:
+        services.membership_deactivate(actor=request.user, membership=membership)
+    except NotAllowed as error:
+        raise PermissionDenied(error.message) from None
+    except ServiceError as error:
+        messages.error(request, f"{membership.user}: {error.message}")
+    else:
+        messages.success(request, f"{membership.user} no longer has access to {membership.organization}.")
+    return redirect("organization-members", organization_id=organization_id)

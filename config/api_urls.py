@@ -1,0 +1,25 @@
+"""Everything under /api/v1/."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from knox.views import LogoutAllView
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenView
+
+router = DefaultRouter()
+router.register("organizations", OrganizationViewSet, basename="organization")
+
+members = MemberViewSet.as_view({"get": "list", "post": "create"})
+member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="api-token"),
+    path("auth/token/all/", LogoutAllView.as_view(), name="api-token-revoke-all"),
+    path("me/", MeView.as_view(), name="api-me"),
+    path("organizations/<int:organization_pk>/members/", members, name="api-organization-members"),
+    path("organizations/<int:organization_pk>/members/<int:pk>/", member, name="api-organization-member"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *router.urls,
+]

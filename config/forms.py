@@ -1,0 +1,42 @@
+"""Helpers that put service errors where people look: next to the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.renderers import DjangoTemplates
+
+from config.errors import ServiceError
+
+
+def apply_error(form: forms.Form, error: ServiceError | ValidationError) -> None:
+    """Attach a service's error to the form field it names, or to the form as a whole."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, error)
+        return
+    form.add_error(error.field if error.field in form.fields else None, error.message)
+
+
+class USWDSBoundField(forms.BoundField):
+    """Give every widget its USWDS class and point it at its error message, for every form in the site."""
+
+    def build_widget_attrs(self, attrs, widget=None):
+        attrs = super().build_widget_attrs(attrs, widget)
+        widget = widget or self.field.widget
+        kind = getattr(widget, "input_type", None) or type(widget).__name__.lower()
+        css = {"select": "usa-select", "textarea": "usa-textarea", "checkbox": "usa-checkbox__input"}.get(
+            kind, "usa-input"
+        )
+        if self.errors and css != "usa-checkbox__input":
+            css += f" {css.split('__')[0]}--error"
+            attrs["aria-describedby"] = f"{self.auto_id}-error"
+        attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
+        return attrs
+
+
+class FormRenderer(DjangoTemplates):
+    bound_field_class = USWDSBoundField

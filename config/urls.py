@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from tasks.health import healthz
+
+admin.site.site_header = "JMHCP Workflow administration"
+admin.site.site_title = "JMHCP Workflow admin"
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("api/v1/", include("config.api_urls")),
+    path("", include("accounts.urls")),
+]

@@ -1,0 +1,10 @@
+from __future__ import annotations
+
+from django.utils import timezone
+
+from tasks.models import Heartbeat
+
+
+def heartbeat_record(*, name: str = "worker") -> Heartbeat:
+    heartbeat, _ = Heartbeat.objects.update_or_create(name=name, defaults={"last_seen": timezone.now()})
+    return heartbeat
