@@ -1,0 +1,104 @@
+"""Fixtures shared by the suite, and the rule for tests that need a real service.
+
+Tests marked ``postgres``, ``redis`` or ``browser`` skip with a reason naming what
+to start when the service is missing, unless ``REQUIRE_SERVICES=1`` (CI), where a
+missing service fails the test instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+from accounts.models import OrganizationKind, Role
+from tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def _postgres_missing() -> str | None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/jmhcp (see .ci/run)"
+    return None
+
+
+def _redis_missing() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith("redis://"):
+        return "needs Redis: start redis-server and set CELERY_BROKER_URL=redis://127.0.0.1:6379/0"
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2).close()
+    except OSError:
+        return f"needs Redis at {parsed.hostname}:{parsed.port}: start redis-server"
+    return None
+
+
+def _browser_missing() -> str | None:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        return f"needs Chromium at {CHROMIUM}: apt-get install chromium"
+    return None
+
+
+SERVICE_CHECKS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+
+
+def pytest_runtest_setup(item):
+    for marker, check in SERVICE_CHECKS.items():
+        if item.get_closest_marker(marker) is None:
+            continue
+        reason = check()
+        if reason is None:
+            continue
+        if os.environ.get("REQUIRE_SERVICES") == "1":
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager(settings):
+    """Tasks run in-process unless a test starts a real worker (those tests override this)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager, app.conf.task_eager_propagates
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+@pytest.fixture
+def organization(db):
+    return factories.OrganizationFactory(name="Springfield Police Department", kind=OrganizationKind.LAW_ENFORCEMENT)
+
+
+@pytest.fixture
+def admin(organization):
+    return factories.member_of(organization, Role.ADMIN, full_name="Ada Admin")
+
+
+@pytest.fixture
+def member(organization):
+    return factories.member_of(organization, Role.MEMBER, full_name="Max Member")
+
+
+@pytest.fixture
+def viewer(organization):
+    return factories.member_of(organization, Role.VIEWER, full_name="Vera Viewer")
+
+
+@pytest.fixture
+def outsider(db):
+    """A user of another organization: must learn nothing about ours."""
+    other = factories.OrganizationFactory(name="Elsewhere Sheriff's Office")
+    return factories.member_of(other, Role.ADMIN, full_name="Otto Outsider")
+
+
+@pytest.fixture
+def staff(db):
+    return factories.UserFactory(is_staff=True, full_name="Stella Staff")

@@ -1,0 +1,90 @@
+"""Assertions the whole suite reuses: access rules and query counts."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from accounts.models import User
+
+
+def api_client(user: User | None = None) -> APIClient:
+    """An API client signed in with a real session (the same path the browser takes)."""
+    client = APIClient()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@dataclass
+class Write:
+    """One write request: method, URL and body."""
+
+    method: str
+    url: str
+    data: dict = field(default_factory=dict)
+
+    def send(self, client) -> object:
+        return getattr(client, self.method)(self.url, self.data, format="json")
+
+
+def _snapshot(models: Iterable) -> dict:
+    return {model.__name__: list(model.objects.order_by("pk").values()) for model in models}
+
+
+def assert_access_rules(
+    *,
+    read_url: str,
+    writes: Iterable[Write],
+    outsider: User,
+    viewer: User,
+    models: Iterable,
+    client_factory: Callable[[User], object] = api_client,
+) -> None:
+    """An outsider gets 404 for the read and every write; a viewer may read but every write is refused.
+
+    `models` are snapshotted before and compared after: a refused write changes nothing.
+    """
+    writes, models = list(writes), list(models)
+    before = _snapshot(models)
+
+    outsider_client = client_factory(outsider)
+    response = outsider_client.get(read_url)
+    assert response.status_code == 404, f"outsider GET {read_url}: {response.status_code}"
+    for write in writes:
+        response = write.send(outsider_client)
+        assert response.status_code == 404, f"outsider {write.method.upper()} {write.url}: {response.status_code}"
+
+    viewer_client = client_factory(viewer)
+    response = viewer_client.get(read_url)
+    assert response.status_code == 200, f"viewer GET {read_url}: {response.status_code}"
+    for write in writes:
+        response = write.send(viewer_client)
+        assert response.status_code == 403, f"viewer {write.method.upper()} {write.url}: {response.status_code}"
+
+    assert _snapshot(models) == before, "a refused request changed data"
+
+
+def count_queries(request: Callable[[], object]) -> tuple[int, list[str], object]:
+    with CaptureQueriesContext(connection) as queries:
+        response = request()
+    return len(queries), [query["sql"] for query in queries.captured_queries], response
+
+
+def assert_constant_queries(
+    *, request: Callable[[], object], grow: Callable[[int], None], small: int = 5, large: int = 50
+) -> int:
+    """The request issues as many queries with `large` rows as with `small`. Returns the count."""
+    grow(small)
+    request()  # Warm caches (content types, sessions) so both measured runs start alike.
+    few, few_sql, response = count_queries(request)
+    assert response.status_code == 200, response.content[:500]
+    grow(large - small)
+    many, many_sql, response = count_queries(request)
+    assert response.status_code == 200, response.content[:500]
+    assert few == many, f"{few} queries for {small} rows, {many} for {large}:\n" + "\n".join(many_sql)
+    return many
