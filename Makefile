@@ -33,7 +33,7 @@ node_modules/.installed: package.json package-lock.json | $(if $(SYSTEM_NPM),,$(
 	@touch $@
 
 var:
-	@mkdir -p var/media var/celery/queue var/celery/control
+	@mkdir -p var/media var/static var/celery/queue var/celery/control
 
 migrate: bootstrap
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput

@@ -6,6 +6,7 @@ from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from knox.models import AuthToken
+from knox.views import LogoutAllView
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.generics import RetrieveUpdateAPIView
@@ -96,6 +97,11 @@ class TokenView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+@extend_schema(request=None, responses={204: None})
+class TokenRevokeAllView(LogoutAllView):
+    """Revoke every API token of the signed-in user (sign out of all API clients)."""
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
     member_count = serializers.IntegerField(read_only=True)
     my_role = serializers.SerializerMethodField()
@@ -161,6 +167,8 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     """Members of one organization. Every member may list them; admins invite, change roles and deactivate."""
 
     serializer_class = MemberSerializer
+    # Only for the schema (it reads the model here); get_queryset() scopes rows to one organization.
+    queryset = Membership.objects.none()
     filterset_fields = ["role", "is_active"]
 
     def organization(self) -> Organization:

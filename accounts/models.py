@@ -51,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     """A person. One account may belong to several organizations (unlike DOJ's one email per entity)."""
 
     email = models.EmailField(unique=True)
-    full_name = models.CharField(max_length=150)
+    full_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the admin site and act as site staff.")
@@ -145,6 +145,12 @@ def roles_for_kind(kind: str) -> list[str]:
     return [role for role in Role.values if kind == OrganizationKind.FEDERAL or role not in FEDERAL_ONLY_ROLES]
 
 
+def validate_role_for_kind(role: str, organization: Organization) -> None:
+    if role not in roles_for_kind(organization.kind):
+        message = f"“{role}” is not a role in a {organization.get_kind_display()} organization."
+        raise ValidationError({"role": ValidationError(message, code="invalid_role")})
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True, organization__is_active=True)
@@ -172,9 +178,8 @@ class Membership(models.Model):
         return f"{self.user} — {self.organization} ({self.get_role_display()})"
 
     def clean(self) -> None:
-        if self.organization_id and self.role not in roles_for_kind(self.organization.kind):
-            message = f"“{self.role}” is not a role in a {self.organization.get_kind_display()} organization."
-            raise ValidationError({"role": ValidationError(message, code="invalid_role")})
+        if self.organization_id:
+            validate_role_for_kind(self.role, self.organization)
 
     @property
     def is_pending(self) -> bool:

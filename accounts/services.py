@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from accounts.models import Membership, Organization, Role, User
+from accounts.models import Membership, Organization, Role, User, validate_role_for_kind
 from accounts.selectors import membership_role
 from config.errors import Conflict, NotAllowed, NotFound
 
@@ -72,6 +72,7 @@ def membership_invite(
 ) -> Membership:
     """Add a person to an organization; someone without an account gets one and an invitation email."""
     _require_admin(actor=actor, organization=organization)
+    validate_role_for_kind(role, organization)
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     created_user = False

@@ -2,10 +2,9 @@
 
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from knox.views import LogoutAllView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenView
+from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
@@ -15,7 +14,7 @@ member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "d
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
-    path("auth/token/all/", LogoutAllView.as_view(), name="api-token-revoke-all"),
+    path("auth/token/all/", TokenRevokeAllView.as_view(), name="api-token-revoke-all"),
     path("me/", MeView.as_view(), name="api-me"),
     path("organizations/<int:organization_pk>/members/", members, name="api-organization-members"),
     path("organizations/<int:organization_pk>/members/<int:pk>/", member, name="api-organization-member"),

@@ -132,12 +132,15 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Both the login form and the token view call authenticate(username=email); axes would otherwise look for
+# an "email" key (USERNAME_FIELD), record every failure under no username and never match the lockout.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user row; per-object grants live in direct FK tables on Case.
-GUARDIAN_ANONYMOUS_USER_NAME = None
+ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "en-us"
 # Stored times are UTC; each organization and user has its own display time zone.
