@@ -5,9 +5,13 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
+from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
 router.register("organizations", OrganizationViewSet, basename="organization")
+router.register("cases", CaseViewSet, basename="case")
+router.register("milestones", MilestoneViewSet, basename="milestone")
+router.register("documents", DocumentViewSet, basename="document")
 
 members = MemberViewSet.as_view({"get": "list", "post": "create"})
 member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})

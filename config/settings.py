@@ -136,7 +136,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # an "email" key (USERNAME_FIELD), record every failure under no username and never match the lockout.
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
 
 # django-guardian: no anonymous user row; per-object grants live in direct FK tables on Case.
@@ -163,6 +163,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Uploads are served only through views that check access, never from a public URL.
 MEDIA_URL = None
+DOCUMENT_MAX_BYTES = env_int("DOCUMENT_MAX_MB", 25) * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 _email = env_str("EMAIL_URL", "console://")
 try:

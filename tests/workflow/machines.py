@@ -1,0 +1,62 @@
+"""A small stage machine used only by the workflow tests (the engine knows no grant or partnership)."""
+
+from workflow.access import MANAGE, REVIEW
+from workflow.checklists import ItemSpec, milestones_approved
+from workflow.machines import Guard, Machine, Rule, Stage, Transition, registry
+from workflow.models import ParticipantRole
+
+KIND = "sample_request"
+entered: list[tuple[int, str]] = []
+committed: list[int] = []
+
+PREP_ITEMS = [
+    ItemSpec("Program narrative drafted", due_offset_days=14),
+    ItemSpec("MOU signed by both partners", due_offset_days=21, joint=True),
+    ItemSpec("Budget reviewed by BJA", due_offset_days=30, needs_bja_approval=True),
+    ItemSpec("Letters of support", required=False),
+]
+
+
+def _has_partner(case) -> bool:
+    return case.participations.filter(role__in=[ParticipantRole.CO_APPLICANT, ParticipantRole.PARTNER]).exists()
+
+
+def _is_lead_member(user, case) -> bool:
+    return case.organization.memberships.filter(user=user, is_active=True).exists()
+
+
+MACHINE = Machine(
+    kind=KIND,
+    label="Sample request",
+    initial="draft",
+    stages=[
+        Stage("draft", "Draft"),
+        Stage("submitted", "Submitted"),
+        Stage("in_review", "In review"),
+        Stage("approved", "Approved", terminal=True),
+        Stage("rejected", "Rejected", terminal=True),
+        Stage("withdrawn", "Withdrawn", terminal=True),
+    ],
+    transitions=[
+        Transition(
+            "submit",
+            "Submit",
+            ("draft",),
+            "submitted",
+            rules=(Rule("Only the lead organization submits.", _is_lead_member),),
+            guards=(
+                Guard("A co-applicant or partner organization must take part.", _has_partner),
+                milestones_approved("prep", "Every required preparation milestone must be approved."),
+            ),
+        ),
+        Transition("start_review", "Start review", ("submitted",), "in_review", permission=REVIEW),
+        Transition("return", "Return to applicant", ("in_review",), "draft", permission=REVIEW),
+        Transition("approve", "Approve", ("in_review",), "approved", permission=REVIEW),
+        Transition("reject", "Reject", ("in_review",), "rejected", permission=REVIEW),
+        Transition("withdraw", "Withdraw", ("draft", "submitted"), "withdrawn", permission=MANAGE),
+    ],
+    on_enter={"approved": [lambda case, actor, event: entered.append((case.pk, "approved"))]},
+    after_commit={"approved": [lambda case_id, event_id: committed.append(case_id)]},
+)
+
+registry.register(MACHINE)

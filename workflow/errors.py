@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from config.errors import Conflict
+
+
+class GuardFailed(Conflict):
+    """A transition's conditions are not met; `reasons` lists every one that fails."""
+
+    default_code = "guard_failed"
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons

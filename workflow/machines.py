@@ -1,0 +1,132 @@
+"""Declarative stage machines: one per case kind, registered by the domain app that owns the kind.
+
+A domain app declares stages and transitions in its ``machines.py`` and calls
+``registry.register(machine)`` from ``AppConfig.ready()``. See docs/workflow.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from workflow.access import EDIT
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    label: str
+    terminal: bool = False
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A condition a transition needs. `check(case)` returns True when met; `reason` says what is missing."""
+
+    reason: str
+    check: Callable[..., bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who, beyond holding `permission`, may fire a transition: `check(user, case)` and why not."""
+
+    reason: str
+    check: Callable[..., bool]
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple[str, ...]
+    target: str
+    permission: str = EDIT
+    rules: tuple[Rule, ...] = ()
+    guards: tuple[Guard, ...] = ()
+
+
+Hook = Callable[..., None]
+
+
+@dataclass
+class Machine:
+    kind: str
+    label: str
+    stages: list[Stage]
+    initial: str
+    transitions: list[Transition]
+    # Stage name -> hooks run inside the transition's transaction: hook(case=, actor=, event=).
+    on_enter: dict[str, list[Hook]] = field(default_factory=dict)
+    # Stage name -> hooks queued with transaction.on_commit (emails, tasks): hook(case_id=, event_id=).
+    after_commit: dict[str, list[Hook]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._stages = {stage.name: stage for stage in self.stages}
+        self._transitions = {transition.name: transition for transition in self.transitions}
+
+    def stage(self, name: str) -> Stage:
+        return self._stages.get(name) or Stage(name, name.replace("_", " ").capitalize())
+
+    def transition(self, name: str) -> Transition | None:
+        return self._transitions.get(name)
+
+    def transitions_from(self, stage: str) -> list[Transition]:
+        return [transition for transition in self.transitions if stage in transition.sources]
+
+    def problems(self) -> list[str]:
+        """What is wrong with the declaration: undeclared stages, unreachable stages, dead ends."""
+        found = []
+        if len(self._stages) != len(self.stages):
+            found.append("a stage is declared twice")
+        if len(self._transitions) != len(self.transitions):
+            found.append("a transition name is declared twice")
+        if self.initial not in self._stages:
+            found.append(f"initial stage {self.initial!r} is not declared")
+        for transition in self.transitions:
+            for name in (*transition.sources, transition.target):
+                if name not in self._stages:
+                    found.append(f"transition {transition.name!r} uses undeclared stage {name!r}")
+        for name in (*self.on_enter, *self.after_commit):
+            if name not in self._stages:
+                found.append(f"hook on undeclared stage {name!r}")
+        reachable, frontier = {self.initial}, [self.initial]
+        while frontier:
+            current = frontier.pop()
+            for transition in self.transitions_from(current):
+                if transition.target not in reachable:
+                    reachable.add(transition.target)
+                    frontier.append(transition.target)
+        for stage in self.stages:
+            if stage.name not in reachable:
+                found.append(f"stage {stage.name!r} cannot be reached from {self.initial!r}")
+            elif not stage.terminal and not self.transitions_from(stage.name):
+                found.append(f"non-terminal stage {stage.name!r} has no way out")
+        return found
+
+
+class Registry:
+    def __init__(self) -> None:
+        self._machines: dict[str, Machine] = {}
+
+    def register(self, machine: Machine) -> Machine:
+        self._machines[machine.kind] = machine
+        return machine
+
+    def unregister(self, kind: str) -> None:
+        self._machines.pop(kind, None)
+
+    def get(self, kind: str) -> Machine:
+        try:
+            return self._machines[kind]
+        except KeyError:
+            raise LookupError(f"No stage machine is registered for case kind {kind!r}") from None
+
+    def __iter__(self) -> Iterable[Machine]:
+        return iter(list(self._machines.values()))
+
+    def kinds(self) -> list[tuple[str, str]]:
+        return [(machine.kind, machine.label) for machine in self._machines.values()]
+
+
+registry = Registry()

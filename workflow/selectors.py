@@ -1,0 +1,122 @@
+"""Reads on cases: lists, what a user may do next, timelines and checklist progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from accounts.models import User
+from workflow.access import VIEW, case_rights
+from workflow.machines import Transition, registry
+from workflow.models import Case, Event, Milestone, MilestoneStatus, Participant
+
+
+def case_list(*, user: User, action: str = VIEW) -> QuerySet[Case]:
+    return (
+        Case.objects.visible_to(user, action)
+        .select_related("organization")
+        .prefetch_related(Prefetch("participations", queryset=Participant.objects.select_related("organization")))
+    )
+
+
+def case_get(*, user: User, case_id: int, action: str = VIEW) -> Case:
+    """The case, or Case.DoesNotExist (answer 404) when the user may not see it."""
+    return case_list(user=user, action=action).get(pk=case_id)
+
+
+@dataclass(frozen=True)
+class AvailableTransition:
+    name: str
+    label: str
+    target: str
+    target_label: str
+    allowed: bool
+    reasons: list[str]
+
+
+def case_available_transitions(*, case: Case, user: User, rights: set[str] | None = None) -> list[AvailableTransition]:
+    """Transitions from the current stage this user could fire, each with why it is blocked, if it is.
+
+    Transitions whose permission the user does not hold at all are left out:
+    a viewer is not shown buttons they will never be able to press.
+    """
+    rights = case_rights(user=user, case=case) if rights is None else rights
+    machine = registry.get(case.kind)
+    found = []
+    for transition in machine.transitions_from(case.stage):
+        if transition.permission not in rights:
+            continue
+        reasons = _reasons(transition, user=user, case=case)
+        found.append(
+            AvailableTransition(
+                name=transition.name,
+                label=transition.label,
+                target=transition.target,
+                target_label=machine.stage(transition.target).label,
+                allowed=not reasons,
+                reasons=reasons,
+            )
+        )
+    return found
+
+
+def _reasons(transition: Transition, *, user: User, case: Case) -> list[str]:
+    return [rule.reason for rule in transition.rules if not rule.check(user, case)] + [
+        guard.reason for guard in transition.guards if not guard.check(case)
+    ]
+
+
+def case_timeline(*, case: Case) -> QuerySet[Event]:
+    return Event.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
+
+
+def milestone_list(*, case: Case) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(case=case)
+        .select_related("template", "submitted_by", "decided_by")
+        .prefetch_related("signoffs__organization")
+        .order_by("template__key", "order", "id")
+    )
+
+
+@dataclass(frozen=True)
+class Progress:
+    template_key: str | None
+    title: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def milestone_progress(*, case: Case) -> list[Progress]:
+    """Approved / total milestones per checklist on the case (one query)."""
+    rows = (
+        Milestone.objects.filter(case=case)
+        .values("template__key", "template__title")
+        .annotate(total=Count("id"), done=Count("id", filter=Q(status=MilestoneStatus.APPROVED)))
+        .order_by("template__key")
+    )
+    return [
+        Progress(row["template__key"], row["template__title"] or "Other milestones", row["done"], row["total"])
+        for row in rows
+    ]
+
+
+def stage_bar(*, case: Case) -> list[dict]:
+    """The machine's main path for display: each non-side stage, marked done, current or upcoming."""
+    machine = registry.get(case.kind)
+    names = [stage.name for stage in machine.stages]
+    current = names.index(case.stage) if case.stage in names else -1
+    return [
+        {
+            "name": stage.name,
+            "label": stage.label,
+            "state": "current" if i == current else "done" if i < current else "upcoming",
+        }
+        for i, stage in enumerate(machine.stages)
+        if not stage.terminal or stage.name == case.stage or i < current
+    ]

@@ -1,0 +1,164 @@
+"""Writes on cases: create, participants, the transition service, the event log and per-object grants."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from config.errors import Conflict, NotAllowed, NotFound, ServiceError
+from workflow.access import GRANT_ACTIONS, MANAGE, VIEW, case_rights
+from workflow.errors import GuardFailed
+from workflow.machines import Transition, registry
+from workflow.models import Case, CaseUserPermission, Event, Participant, ParticipantRole
+
+
+def event_record(*, case: Case, actor: User | None, verb: str, data: dict | None = None) -> Event:
+    """Append one line to the case's history. Call it inside the transaction of the change it records."""
+    return Event.objects.create(case=case, actor=actor, verb=verb, data=data or {})
+
+
+@transaction.atomic
+def case_create(
+    *, kind: str, title: str, organization: Organization, actor: User | None, participants: dict | None = None
+) -> Case:
+    """Open a case of a registered kind, owned by `organization` (its lead), with other participants."""
+    machine = registry.get(kind)
+    case = Case(kind=kind, title=title, stage=machine.initial, organization=organization)
+    case.full_clean()
+    case.save()
+    Participant.objects.create(case=case, organization=organization, role=ParticipantRole.LEAD)
+    for other, role in (participants or {}).items():
+        Participant.objects.create(case=case, organization=other, role=role)
+    event_record(case=case, actor=actor, verb="case.opened", data={"kind": kind, "stage": case.stage})
+    return case
+
+
+@transaction.atomic
+def participant_add(*, case: Case, organization: Organization, role: str, actor: User | None) -> Participant:
+    if role not in ParticipantRole.values:
+        raise ServiceError(f"“{role}” is not a participant role.", field="role", code="invalid_role")
+    if Participant.objects.filter(case=case, organization=organization).exists():
+        raise Conflict(f"{organization} already takes part in this case.", field="organization", code="duplicate")
+    participant = Participant.objects.create(case=case, organization=organization, role=role)
+    event_record(
+        case=case, actor=actor, verb="participant.added", data={"organization": organization.name, "role": role}
+    )
+    return participant
+
+
+def _rule_failures(transition: Transition, *, user: User, case: Case) -> list[str]:
+    return [rule.reason for rule in transition.rules if not rule.check(user, case)]
+
+
+def _guard_failures(transition: Transition, *, case: Case) -> list[str]:
+    return [guard.reason for guard in transition.guards if not guard.check(case)]
+
+
+def case_transition(
+    *, case: Case, name: str, actor: User, comment: str = "", expected_version: int | None = None
+) -> Case:
+    """Move a case along its stage machine: the only way a stage changes.
+
+    Locks the case row, then re-checks everything against the locked row:
+    source stage, the actor's permission, the transition's rules and guards,
+    and the client's `expected_version`. Of many simultaneous identical
+    attempts exactly one wins; the others wait on the lock and then fail
+    because the stage has moved on.
+    """
+    machine = registry.get(case.kind)
+    transition = machine.transition(name)
+    if transition is None:
+        raise ServiceError(
+            f"“{name}” is not a transition of a {machine.label}.", field="name", code="unknown_transition"
+        )
+    with transaction.atomic():
+        locked = Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
+        rights = case_rights(user=actor, case=locked) if locked else set()
+        if locked is None or VIEW not in rights:
+            raise NotFound("Case not found.")
+        if expected_version is not None and locked.version != expected_version:
+            raise Conflict(
+                f"The case changed since you loaded it (version {expected_version}, now {locked.version}). "
+                "Reload and try again.",
+                code="stale",
+                field="expected_version",
+            )
+        if locked.stage not in transition.sources:
+            sources = ", ".join(machine.stage(stage).label for stage in transition.sources)
+            current = machine.stage(locked.stage).label
+            raise Conflict(
+                f"“{transition.label}” is only possible from {sources}; the case is {current}.",
+                code="wrong_stage",
+                field="name",
+            )
+        if transition.permission not in rights:
+            raise NotAllowed(f"You may not “{transition.label}” on this case.")
+        refused = _rule_failures(transition, user=actor, case=locked)
+        if refused:
+            raise NotAllowed("; ".join(refused))
+        failing = _guard_failures(transition, case=locked)
+        if failing:
+            raise GuardFailed(failing)
+
+        source = locked.stage
+        locked.stage = transition.target
+        locked.version += 1
+        target = machine.stage(transition.target)
+        locked.closed_at = timezone.now() if target.terminal else None
+        locked.save(update_fields=["stage", "version", "closed_at"])
+        event = event_record(
+            case=locked,
+            actor=actor,
+            verb="transition",
+            data={
+                "name": transition.name,
+                "label": transition.label,
+                "from": source,
+                "to": transition.target,
+                "comment": comment,
+                "version": locked.version,
+            },
+        )
+        for hook in machine.on_enter.get(transition.target, []):
+            hook(case=locked, actor=actor, event=event)
+        for hook in machine.after_commit.get(transition.target, []):
+            transaction.on_commit(partial(hook, case_id=locked.pk, event_id=event.pk))
+    return locked
+
+
+def _grantable(permission: str) -> Permission:
+    if permission not in GRANT_ACTIONS:
+        choices = ", ".join(GRANT_ACTIONS)
+        raise ServiceError(f"“{permission}” is not a case permission ({choices}).", field="permission")
+    return Permission.objects.get(content_type__app_label="workflow", codename=permission)
+
+
+@transaction.atomic
+def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -> CaseUserPermission:
+    """Give one user a right on one case (peer reviewer, consultant, delegate). `actor` None is the system."""
+    if actor is not None and MANAGE not in case_rights(user=actor, case=case):
+        raise NotAllowed("Only a case manager can grant access to this case.")
+    grant, created = CaseUserPermission.objects.get_or_create(
+        content_object=case, user=user, permission=_grantable(permission)
+    )
+    if created:
+        event_record(
+            case=case, actor=actor, verb="permission.granted", data={"user": user.email, "permission": permission}
+        )
+    return grant
+
+
+@transaction.atomic
+def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) -> None:
+    if actor is not None and MANAGE not in case_rights(user=actor, case=case):
+        raise NotAllowed("Only a case manager can revoke access to this case.")
+    deleted, _ = CaseUserPermission.objects.filter(
+        content_object=case, user=user, permission=_grantable(permission)
+    ).delete()
+    if not deleted:
+        raise NotFound(f"{user.email} has no “{permission}” grant on this case.")
+    event_record(case=case, actor=actor, verb="permission.revoked", data={"user": user.email, "permission": permission})
