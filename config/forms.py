@@ -31,9 +31,12 @@ class USWDSBoundField(forms.BoundField):
         css = {"select": "usa-select", "textarea": "usa-textarea", "checkbox": "usa-checkbox__input"}.get(
             kind, "usa-input"
         )
+        described_by = [f"{self.auto_id}-hint"] if self.help_text else []
         if self.errors and css != "usa-checkbox__input":
             css += f" {css.split('__')[0]}--error"
-            attrs["aria-describedby"] = f"{self.auto_id}-error"
+            described_by.append(f"{self.auto_id}-error")
+        if described_by:
+            attrs["aria-describedby"] = " ".join(described_by)
         attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
         return attrs
 

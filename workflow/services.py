@@ -87,6 +87,11 @@ def case_transition(
                 code="stale",
                 field="expected_version",
             )
+        if transition.permission not in rights:
+            raise NotAllowed(f"You may not “{transition.label}” on this case.")
+        refused = _rule_failures(transition, user=actor, case=locked)
+        if refused:
+            raise NotAllowed("; ".join(refused))
         if locked.stage not in transition.sources:
             sources = ", ".join(machine.stage(stage).label for stage in transition.sources)
             current = machine.stage(locked.stage).label
@@ -95,11 +100,6 @@ def case_transition(
                 code="wrong_stage",
                 field="name",
             )
-        if transition.permission not in rights:
-            raise NotAllowed(f"You may not “{transition.label}” on this case.")
-        refused = _rule_failures(transition, user=actor, case=locked)
-        if refused:
-            raise NotAllowed("; ".join(refused))
         failing = _guard_failures(transition, case=locked)
         if failing:
             raise GuardFailed(failing)

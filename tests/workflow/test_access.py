@@ -1,0 +1,93 @@
+"""Case.objects.visible_to: membership × participant role, BJA through participation, guardian grants."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+
+from accounts.models import Role
+from config.errors import NotAllowed, NotFound
+from tests import factories
+from workflow import services
+from workflow.access import case_rights
+from workflow.models import Case, CaseGroupPermission, Event
+
+
+def rights(user, case):
+    return case_rights(user=user, case=case)
+
+
+def test_lead_roles(case, admin, member, viewer):
+    assert rights(admin, case) == {"view", "edit", "manage"}
+    assert rights(member, case) == {"view", "edit"}
+    assert rights(viewer, case) == {"view"}
+
+
+def test_partner_organization_sees_exactly_its_cases(case, partner, partner_org, organization, admin):
+    other = services.case_create(kind=case.kind, title="Not theirs", organization=organization, actor=admin)
+    assert list(Case.objects.visible_to(partner)) == [case]
+    assert other not in Case.objects.visible_to(partner, "view")
+
+
+def test_bja_grant_manager_reviews_cases_bja_participates_in(case, grant_manager, organization, admin):
+    assert rights(grant_manager, case) == {"view", "review", "manage"}
+    elsewhere = services.case_create(kind=case.kind, title="No BJA", organization=organization, actor=admin)
+    assert rights(grant_manager, elsewhere) == set()
+
+
+def test_peer_reviewer_sees_only_assigned_cases(case, peer_reviewer, grant_manager):
+    assert rights(peer_reviewer, case) == set()
+    services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager)
+    assert rights(peer_reviewer, case) == {"view", "review"}
+    services.case_revoke(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager)
+    assert rights(peer_reviewer, case) == set()
+    verbs = list(Event.objects.filter(case=case).values_list("verb", flat=True))
+    assert verbs[-2:] == ["permission.granted", "permission.revoked"]
+
+
+def test_group_grants_count_too(case, outsider):
+    group = Group.objects.create(name="Consultants")
+    outsider.groups.add(group)
+    CaseGroupPermission.objects.create(
+        group=group, content_object=case, permission=Permission.objects.get(codename="view_case")
+    )
+    assert rights(outsider, case) == {"view"}
+
+
+def test_inactive_membership_user_or_organization_sees_nothing(case, member, organization):
+    membership = member.memberships.get()
+    membership.is_active = False
+    membership.save()
+    assert rights(member, case) == set()
+    membership.is_active = True
+    membership.save()
+    organization.is_active = False
+    organization.save()
+    assert rights(member, case) == set()
+
+
+def test_superuser_sees_everything(case):
+    root = factories.UserFactory(is_staff=True, is_superuser=True)
+    assert Case.objects.visible_to(root, "manage").filter(pk=case.pk).exists()
+
+
+def test_only_managers_grant(case, member, outsider, peer_reviewer):
+    with pytest.raises(NotAllowed):
+        services.case_grant(case=case, user=peer_reviewer, permission="view_case", actor=member)
+    with pytest.raises(NotAllowed):
+        services.case_grant(case=case, user=peer_reviewer, permission="view_case", actor=outsider)
+    assert rights(peer_reviewer, case) == set()
+
+
+def test_revoking_a_grant_that_does_not_exist_is_not_found(case, admin, peer_reviewer):
+    with pytest.raises(NotFound):
+        services.case_revoke(case=case, user=peer_reviewer, permission="view_case", actor=admin)
+
+
+def test_visible_to_is_one_query(case, member, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert len(list(Case.objects.visible_to(member, "edit"))) == 1
+
+
+def test_a_role_only_federal_memberships_have_gives_nothing_elsewhere(case, organization):
+    # A grant manager role in a non-reviewing participant gives no review right.
+    user = factories.member_of(organization, Role.VIEWER)
+    assert "review" not in rights(user, case)
