@@ -6,11 +6,13 @@ field it names (or at the top of the form), and nothing is saved.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
@@ -24,10 +26,24 @@ def _organization(request, organization_id: int) -> Organization:
     return get_object_or_404(selectors.organization_list_for_user(user=request.user), pk=organization_id)
 
 
+def lockout_response(request, original_response=None, credentials=None):
+    """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE).
+
+    The API keeps its JSON error shape; the page says how long to wait in words (axes would give "PT15M").
+    """
+    minutes = max(1, round(settings.AXES_COOLOFF_TIME.total_seconds() / 60))
+    if request.path.startswith("/api/"):
+        message = f"Too many failed sign-in attempts. Try again in {minutes} minutes."
+        return JsonResponse({"code": "throttled", "message": message, "errors": []}, status=429)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
 @login_required
 def dashboard(request):
+    """The role dashboard: the user's organizations, then each domain app's section (settings.DASHBOARD_SECTIONS)."""
     memberships = list(selectors.user_memberships(user=request.user))
-    return render(request, "accounts/dashboard.html", {"memberships": memberships})
+    sections = [section for path in settings.DASHBOARD_SECTIONS if (section := import_string(path)(request))]
+    return render(request, "accounts/dashboard.html", {"memberships": memberships, "sections": sections})
 
 
 @login_required

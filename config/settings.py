@@ -226,6 +226,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets are both called "role": a member's role in an organization, an organization's in a case.
+    "ENUM_NAME_OVERRIDES": {
+        "MembershipRoleEnum": "accounts.models.Role",
+        "ParticipantRoleEnum": "workflow.models.ParticipantRole",
+    },
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
@@ -251,6 +256,12 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Beat's heartbeat runs every 30 s; /healthz calls the worker stale after this many seconds.
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
+
+# Extension points: config knows every app, the apps do not know each other.
+# Each loader adds its demo data (idempotently) after those before it; `manage.py load_demo` runs them in order.
+DEMO_LOADERS = ["accounts.demo.demo_load"]
+# Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
+DASHBOARD_SECTIONS: list[str] = []
 
 LOGGING = {
     "version": 1,

@@ -11,5 +11,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("", include("tasks.urls")),
+    path("", include("grants.urls")),
+    path("", include("partnerships.urls")),
     path("", include("accounts.urls")),
 ]

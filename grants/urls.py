@@ -1,0 +1,3 @@
+"""Pages of the grants app."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the partnerships app."""
+
+urlpatterns: list = []

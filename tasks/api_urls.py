@@ -1,0 +1,3 @@
+"""API routes of the tasks app, included under /api/v1/."""
+
+urlpatterns: list = []

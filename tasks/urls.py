@@ -1,0 +1,3 @@
+"""Pages of the tasks app."""
+
+urlpatterns: list = []
