@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include("tasks.urls")),
     path("", include("grants.urls")),
     path("", include("partnerships.urls")),
+    path("cases/", include("workflow.urls")),
     path("", include("accounts.urls")),
 ]

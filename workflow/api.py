@@ -298,6 +298,8 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
 
 class DocumentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     serializer_class = DocumentSerializer
+    # Only for the schema (it reads the model here); get_queryset() scopes rows to the user.
+    queryset = Document.objects.none()
 
     def get_queryset(self):
         return Document.objects.visible_to(self.request.user)

@@ -114,7 +114,7 @@ def checklist_instantiate(
         case=case,
         actor=actor,
         verb="checklist.added",
-        data={"template": template.key, "version": template.version, "items": len(milestones)},
+        data={"template": template.key, "title": template.title, "version": template.version, "items": len(milestones)},
     )
     return milestones
 
@@ -143,7 +143,7 @@ def milestone_submit(*, milestone: Milestone, actor: User, note: str = "") -> Mi
     _require(case_rights(user=actor, case=milestone.case), EDIT, "Only participants who work on the case can submit.")
     _expect_status(milestone, (MilestoneStatus.OPEN, MilestoneStatus.CHANGES_REQUESTED), "submit")
     milestone.status = MilestoneStatus.SUBMITTED
-    milestone.note = note or milestone.note
+    milestone.note = note
     milestone.submitted_by, milestone.submitted_at = actor, timezone.now()
     milestone.save()
     event_record(case=milestone.case, actor=actor, verb="milestone.submitted", data=_describe(milestone, note=note))

@@ -141,10 +141,10 @@ def document_upload(
             verb="document.uploaded",
             data={
                 "document": document.pk,
-                "name": name,
+                # Everyone on the case reads the timeline: a restricted document's name stays out of it.
+                "name": name if visibility == Visibility.ALL else None,
                 "kind": kind,
                 "visibility": visibility,
-                "sha256": document.sha256,
             },
         )
     except Exception:

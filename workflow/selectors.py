@@ -75,7 +75,7 @@ def milestone_list(*, case: Case) -> QuerySet[Milestone]:
     return (
         Milestone.objects.filter(case=case)
         .select_related("template", "submitted_by", "decided_by")
-        .prefetch_related("signoffs__organization")
+        .prefetch_related("signoffs__organization", "signoffs__user")
         .order_by("template__key", "order", "id")
     )
 
@@ -107,16 +107,21 @@ def milestone_progress(*, case: Case) -> list[Progress]:
 
 
 def stage_bar(*, case: Case) -> list[dict]:
-    """The machine's main path for display: each non-side stage, marked done, current or upcoming."""
+    """The machine's stages for display, each done (the case went through it), current or upcoming.
+
+    "Done" comes from the transition history, not declaration order: a case withdrawn from Draft did
+    not pass through review. Ending stages other than the current one are left out.
+    """
     machine = registry.get(case.kind)
-    names = [stage.name for stage in machine.stages]
-    current = names.index(case.stage) if case.stage in names else -1
+    visited = {machine.initial} | {
+        data.get("from") for data in Event.objects.filter(case=case, verb="transition").values_list("data", flat=True)
+    }
     return [
         {
             "name": stage.name,
             "label": stage.label,
-            "state": "current" if i == current else "done" if i < current else "upcoming",
+            "state": "current" if stage.name == case.stage else "done" if stage.name in visited else "upcoming",
         }
-        for i, stage in enumerate(machine.stages)
-        if not stage.terminal or stage.name == case.stage or i < current
+        for stage in machine.stages
+        if not stage.terminal or stage.name == case.stage
     ]

@@ -1,0 +1,72 @@
+"""Forms of the case pages. They only parse input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from workflow.machines import registry
+from workflow.models import Visibility
+
+# Generic kinds a document on any case may have. A domain page may pass its own list.
+DOCUMENT_KINDS = [
+    ("other", "Other"),
+    ("narrative", "Narrative"),
+    ("budget", "Budget"),
+    ("agreement", "Agreement (MOU, information sharing)"),
+    ("letter", "Letter of support"),
+    ("report", "Report"),
+    ("evidence", "Evidence for a milestone"),
+]
+
+
+def _stage_choices(kind: str | None) -> list[tuple[str, str]]:
+    """Stages of one kind, or of every registered kind (each stage name once)."""
+    machines = [machine for machine in registry if not kind or machine.kind == kind]
+    seen: dict[str, str] = {}
+    for machine in machines:
+        for stage in machine.stages:
+            seen.setdefault(stage.name, stage.label)
+    return list(seen.items())
+
+
+class CaseFilterForm(forms.Form):
+    kind = forms.ChoiceField(label="Kind", required=False)
+    stage = forms.ChoiceField(label="Stage", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", "All kinds"), *registry.kinds()]
+        kind = self.data.get("kind") if self.is_bound else None
+        self.fields["stage"].choices = [("", "All stages"), *_stage_choices(kind)]
+
+
+class TransitionForm(forms.Form):
+    name = forms.CharField(max_length=60)
+    comment = forms.CharField(required=False, max_length=2000)
+    expected_version = forms.IntegerField(required=False, min_value=1)
+
+
+class MilestoneSubmitForm(forms.Form):
+    note = forms.CharField(required=False, max_length=5000)
+
+
+class MilestoneDecisionForm(forms.Form):
+    # Not required here: the service says "Say what needs to change." when a request for changes has none.
+    comment = forms.CharField(required=False, max_length=5000)
+
+
+class DocumentUploadForm(forms.Form):
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,
+        help_text="PDF, Word (DOCX), Excel (XLSX), PNG, JPEG, plain text or CSV.",
+    )
+    kind = forms.ChoiceField(label="Kind of document", choices=DOCUMENT_KINDS, initial="other")
+    visibility = forms.ChoiceField(label="Who may see it", choices=Visibility.choices, initial=Visibility.ALL)
+    milestone = forms.TypedChoiceField(label="Evidence for milestone", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, milestones=(), kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = kinds
+        self.fields["milestone"].choices = [("", "None"), *((m.pk, m.title) for m in milestones)]

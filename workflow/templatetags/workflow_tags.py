@@ -1,0 +1,132 @@
+"""Filters for the case pages: deadline countdowns, labels and timeline wording.
+
+"Today" is the date in the active time zone; the case views activate the
+viewing user's, so "due today" means today where the reader is.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import template
+from django.utils import timezone
+
+from workflow.documents import ALLOWED
+from workflow.forms import DOCUMENT_KINDS
+from workflow.machines import registry
+from workflow.models import Case, Event, ParticipantRole
+
+register = template.Library()
+
+_FILE_TYPES = {content_type: extension.upper() for extension, content_type in ALLOWED.items()}
+_DOCUMENT_KINDS = dict(DOCUMENT_KINDS)
+_GRANTS = {"view_case": "view", "change_case": "work on", "review_case": "review", "manage_case": "manage"}
+
+
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@register.filter
+def days_left(due: date | None, today: date | None = None) -> int | None:
+    """Days from today until `due`: negative when overdue, None without a due date."""
+    if due is None:
+        return None
+    return (due - (today or timezone.localdate())).days
+
+
+@register.filter
+def countdown(due: date | None, today: date | None = None) -> str:
+    """ "due in 5 days", "due today" or "3 days overdue"."""
+    days = days_left(due, today)
+    if days is None:
+        return ""
+    if days == 0:
+        return "due today"
+    return f"due in {_count(days, 'day')}" if days > 0 else f"{_count(-days, 'day')} overdue"
+
+
+@register.filter
+def countdown_state(due: date | None, today: date | None = None) -> str:
+    """A CSS modifier for the countdown: overdue, today or upcoming (the words say it too)."""
+    days = days_left(due, today)
+    if days is None:
+        return ""
+    return "overdue" if days < 0 else "today" if days == 0 else "upcoming"
+
+
+def _machine(kind: str):
+    try:
+        return registry.get(kind)
+    except LookupError:
+        return None
+
+
+@register.filter
+def kind_label(case: Case) -> str:
+    machine = _machine(case.kind)
+    return machine.label if machine else case.kind.replace("_", " ").capitalize()
+
+
+def _stage(kind: str, stage: str) -> str:
+    machine = _machine(kind)
+    return machine.stage(stage).label if machine else stage.replace("_", " ").capitalize()
+
+
+@register.filter
+def stage_label(case: Case) -> str:
+    return _stage(case.kind, case.stage)
+
+
+@register.filter
+def file_type(content_type: str) -> str:
+    return _FILE_TYPES.get(content_type, content_type)
+
+
+@register.filter
+def document_kind(kind: str) -> str:
+    return _DOCUMENT_KINDS.get(kind, kind.replace("_", " ").capitalize())
+
+
+def _with_text(sentence: str, text: str) -> str:
+    return f"{sentence} — {text}" if text else f"{sentence}."
+
+
+@register.simple_tag
+def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
+    """One line of the timeline in words: "Dana moved it from Draft to Submitted — comment".
+
+    An upload's file name is shown only to those who may see the document: the
+    event log is read by every participant, the document is not.
+    """
+    actor = str(event.actor) if event.actor_id else "The system"
+    data = event.data or {}
+    title = data.get("title", "a milestone")
+    verb = event.verb
+    if verb == "case.opened":
+        return f"{actor} opened the case."
+    if verb == "transition":
+        source, target = _stage(case.kind, data.get("from", "")), _stage(case.kind, data.get("to", ""))
+        return _with_text(f"{actor} moved it from {source} to {target}", data.get("comment", ""))
+    if verb == "participant.added":
+        role = dict(ParticipantRole.choices).get(data.get("role"), data.get("role", ""))
+        return f"{actor} added {data.get('organization', 'an organization')} as {role[:1].lower()}{role[1:]}."
+    if verb in ("permission.granted", "permission.revoked"):
+        right = _GRANTS.get(data.get("permission"), data.get("permission", ""))
+        done = "gave" if verb == "permission.granted" else "took back from"
+        return f"{actor} {done} {data.get('user', 'a user')} the right to {right} the case."
+    if verb == "checklist.added":
+        return f"{actor} added the checklist “{data.get('template', '')}” with {_count(data.get('items', 0), 'item')}."
+    if verb == "milestone.submitted":
+        return _with_text(f"{actor} submitted “{title}” for approval", data.get("note", ""))
+    if verb == "milestone.approved":
+        return _with_text(f"{actor} approved “{title}”", data.get("comment", ""))
+    if verb == "milestone.changes_requested":
+        return _with_text(f"{actor} asked for changes to “{title}”", data.get("comment", ""))
+    if verb == "milestone.signed":
+        return f"{actor} signed “{title}” for {data.get('organization', 'their organization')}."
+    if verb == "document.uploaded":
+        if data.get("document") in visible_document_ids:
+            return f"{actor} uploaded “{data.get('name', 'a document')}”."
+        return f"{actor} uploaded a document that is not shared with you."
+    return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from workflow import views
+
+urlpatterns = [
+    path("", views.case_list, name="case-list"),
+    path("<int:case_id>/", views.case_detail, name="case-detail"),
+    path("<int:case_id>/transitions/", views.case_transition, name="case-transition"),
+    path("<int:case_id>/milestones/<int:milestone_id>/submit/", views.milestone_submit, name="milestone-submit"),
+    path("<int:case_id>/milestones/<int:milestone_id>/approve/", views.milestone_approve, name="milestone-approve"),
+    path(
+        "<int:case_id>/milestones/<int:milestone_id>/request-changes/",
+        views.milestone_request_changes,
+        name="milestone-request-changes",
+    ),
+    path("<int:case_id>/milestones/<int:milestone_id>/sign-off/", views.milestone_sign_off, name="milestone-sign-off"),
+    path("<int:case_id>/documents/", views.document_upload, name="document-upload"),
+    path("<int:case_id>/documents/<int:document_id>/", views.document_download, name="document-download"),
+]

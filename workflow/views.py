@@ -1,0 +1,308 @@
+"""Server-rendered case pages: the case list, the case page and the forms on it.
+
+The case page is made of section templates (``workflow/sections/``) that a
+domain app can include in its own pages with the context from
+``case_page_context``. Every form posts to an endpoint here that calls one
+service; the services decide what is allowed. An outsider gets 404, a refused
+action 403, any other refusal comes back to the case page as an error message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from config.errors import NotAllowed, NotFound, ServiceError
+from config.forms import apply_error
+from workflow import checklists, documents, selectors, services
+from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
+from workflow.api import document_response
+from workflow.forms import (
+    CaseFilterForm,
+    DocumentUploadForm,
+    MilestoneDecisionForm,
+    MilestoneSubmitForm,
+    TransitionForm,
+)
+from workflow.models import Case, Document, Milestone, MilestoneStatus
+
+CASES_PER_PAGE = 25
+SUBMITTABLE = (MilestoneStatus.OPEN, MilestoneStatus.CHANGES_REQUESTED)
+
+
+def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    # Dates and "due today" are in the viewing user's time zone: config.middleware.UserTimeZoneMiddleware.
+    return render(request, template, context, status=status)
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    try:
+        return selectors.case_get(user=request.user, case_id=case_id)
+    except Case.DoesNotExist:
+        raise Http404("Case not found.") from None
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect("case-detail", case_id=case.pk)
+
+
+def _refused(request: HttpRequest, case: Case, error: NotAllowed) -> HttpResponse:
+    """403 with the service's reason, so the person learns why (Django's bare 403 page would not say)."""
+    return _render(request, "workflow/refused.html", {"case": case, "message": error.message}, status=403)
+
+
+@require_safe
+@login_required
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    cases = selectors.case_list(user=request.user).prefetch_related(None).order_by("-opened_at", "-id")
+    if form.is_valid():
+        cases = cases.filter(**{name: value for name, value in form.cleaned_data.items() if value})
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "form": form,
+        "page": page,
+        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
+    }
+    return _render(request, "workflow/case_list.html", context)
+
+
+@dataclass
+class MilestoneRow:
+    """A milestone as the checklist section shows it: what it is, who signed, and which forms to offer."""
+
+    milestone: Milestone
+    signoffs: list = field(default_factory=list)
+    waiting_for: list = field(default_factory=list)
+    can_submit: bool = False
+    can_decide: bool = False
+    own_submission: bool = False
+    sign_for: list = field(default_factory=list)
+
+
+def _milestone_rows(*, case: Case, milestones: list[Milestone], user, rights: set[str]) -> list[MilestoneRow]:
+    """Which forms to show. The services check again; this only keeps useless buttons off the page."""
+    parties = {
+        participant.organization_id: participant.organization
+        for participant in case.participations.all()
+        if participant.role in checklists.PARTY_ROLES
+    }
+    signing: list = []
+    if EDIT in rights and any(m.joint and m.status != MilestoneStatus.APPROVED for m in milestones):
+        signing = [org for org in acting_organizations(user=user, case=case) if org.id in parties]
+    rows = []
+    for milestone in milestones:
+        row = MilestoneRow(milestone)
+        row.can_submit = EDIT in rights and milestone.status in SUBMITTABLE
+        decider = REVIEW if milestone.needs_bja_approval else MANAGE
+        if milestone.status == MilestoneStatus.SUBMITTED and decider in rights:
+            row.own_submission = milestone.submitted_by_id == user.pk
+            row.can_decide = not row.own_submission
+        if milestone.joint:
+            row.signoffs = list(milestone.signoffs.all())
+            signed = {signoff.organization_id for signoff in row.signoffs}
+            row.waiting_for = [org for org_id, org in parties.items() if org_id not in signed]
+            if milestone.status != MilestoneStatus.APPROVED:
+                row.sign_for = [org for org in signing if org.id not in signed][:1]
+        rows.append(row)
+    return rows
+
+
+def _checklists(rows: list[MilestoneRow], progress: list[selectors.Progress]) -> list[dict]:
+    by_template: dict = {}
+    for row in rows:
+        template = row.milestone.template
+        by_template.setdefault(template.key if template else None, []).append(row)
+    return [{"progress": item, "rows": by_template.get(item.template_key, [])} for item in progress]
+
+
+def case_page_context(*, request: HttpRequest, case: Case, upload_form: DocumentUploadForm | None = None) -> dict:
+    """Everything the section templates need, in a constant number of queries (however long the history)."""
+    user = request.user
+    rights = case_rights(user=user, case=case)
+    milestones = list(selectors.milestone_list(case=case))
+    rows = _milestone_rows(case=case, milestones=milestones, user=user, rights=rights)
+    visible_documents = list(
+        Document.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("uploaded_by", "organization", "milestone")
+        .order_by("-uploaded_at", "-id")
+    )
+    stages = selectors.stage_bar(case=case)
+    return {
+        "case": case,
+        "rights": rights,
+        "can_edit": EDIT in rights,
+        "stages": stages,
+        "stage_position": next((i for i, stage in enumerate(stages, 1) if stage["state"] == "current"), None),
+        "transitions": selectors.case_available_transitions(case=case, user=user, rights=rights),
+        "checklists": _checklists(rows, selectors.milestone_progress(case=case)),
+        "documents": visible_documents,
+        "visible_document_ids": {document.pk for document in visible_documents},
+        "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
+        "timeline": list(selectors.case_timeline(case=case)),
+    }
+
+
+@require_safe
+@login_required
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return _render(request, "workflow/case_detail.html", case_page_context(request=request, case=case))
+
+
+def _act(request: HttpRequest, case: Case, action: Callable[[], object], *, done: Callable[[object], str]):
+    """Run one service call and come back to the case page with what happened."""
+    try:
+        result = action()
+    except NotFound:
+        raise Http404("Not found.") from None
+    except NotAllowed as error:
+        return _refused(request, case, error)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done(result))
+    return _back(case)
+
+
+def _invalid(request: HttpRequest, case: Case, form) -> HttpResponse:
+    problems = [f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()]
+    messages.error(request, "The form was not accepted. " + " ".join(problems))
+    return _back(case)
+
+
+@login_required
+@require_POST
+def case_transition(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, form)
+    return _act(
+        request,
+        case,
+        lambda: services.case_transition(case=case, actor=request.user, **form.cleaned_data),
+        done=lambda moved: f"The case moved to {moved.stage_label}.",
+    )
+
+
+def _milestone_action(
+    request: HttpRequest, case_id: int, milestone_id: int, *, form_class, service, done: Callable[[Milestone], str]
+) -> HttpResponse:
+    case = _case(request, case_id)
+    milestone = get_object_or_404(Milestone, case=case, pk=milestone_id)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _invalid(request, case, form)
+    return _act(
+        request,
+        case,
+        lambda: service(milestone=milestone, actor=request.user, **form.cleaned_data),
+        done=lambda _: done(milestone),
+    )
+
+
+@login_required
+@require_POST
+def milestone_submit(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    return _milestone_action(
+        request,
+        case_id,
+        milestone_id,
+        form_class=MilestoneSubmitForm,
+        service=checklists.milestone_submit,
+        done=lambda milestone: f"“{milestone.title}” was submitted for approval.",
+    )
+
+
+@login_required
+@require_POST
+def milestone_approve(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    return _milestone_action(
+        request,
+        case_id,
+        milestone_id,
+        form_class=MilestoneDecisionForm,
+        service=checklists.milestone_approve,
+        done=lambda milestone: f"“{milestone.title}” was approved.",
+    )
+
+
+@login_required
+@require_POST
+def milestone_request_changes(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    return _milestone_action(
+        request,
+        case_id,
+        milestone_id,
+        form_class=MilestoneDecisionForm,
+        service=checklists.milestone_request_changes,
+        done=lambda milestone: f"Changes to “{milestone.title}” were requested.",
+    )
+
+
+@login_required
+@require_POST
+def milestone_sign_off(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    milestone = get_object_or_404(Milestone, case=case, pk=milestone_id)
+    return _act(
+        request,
+        case,
+        lambda: checklists.milestone_sign_off(milestone=milestone, actor=request.user),
+        done=lambda signoff: f"You signed “{milestone.title}” for {signoff.organization}.",
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    milestones = list(Milestone.objects.filter(case=case).order_by("order", "id"))
+    form = DocumentUploadForm(request.POST, request.FILES, milestones=milestones)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = documents.document_upload(
+                case=case,
+                actor=request.user,
+                upload=data["file"],
+                kind=data["kind"],
+                visibility=data["visibility"],
+                milestone=next((m for m in milestones if m.pk == data["milestone"]), None),
+            )
+        except NotFound:
+            raise Http404("Case not found.") from None
+        except NotAllowed as error:
+            return _refused(request, case, error)
+        except (ServiceError, ValidationError) as error:
+            apply_error(form, error)
+        else:
+            messages.success(request, f"“{document.original_name}” was uploaded.")
+            return _back(case)
+    context = case_page_context(request=request, case=case, upload_form=form)
+    return _render(request, "workflow/case_detail.html", context, status=400)
+
+
+@require_safe
+@login_required
+def document_download(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    try:
+        document = documents.document_get_for_user(user=request.user, document_id=document_id)
+    except NotFound:
+        raise Http404("Document not found.") from None
+    if document.case_id != case.pk:
+        raise Http404("Document not found.")
+    return document_response(document)
