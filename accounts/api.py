@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.auth import authenticate
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from knox.models import AuthToken
 from knox.views import LogoutAllView
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied, Throttled
@@ -82,7 +81,7 @@ class TokenView(APIView):
                 {"code": "invalid_credentials", "message": "Email or password is incorrect.", "errors": []},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        instance, token = AuthToken.objects.create(user)
+        instance, token = services.api_token_create(user=user, request=request._request)
         return Response({"token": token, "expiry": instance.expiry, "user": MeSerializer(user).data})
 
     @extend_schema(request=None, responses={204: None})

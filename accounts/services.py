@@ -8,7 +8,11 @@ and refuse to remove the last.
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.utils import timezone
+from knox.models import AuthToken
 
 from accounts.models import Membership, Organization, Role, User, validate_role_for_kind
 from accounts.selectors import membership_role
@@ -126,3 +130,19 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     return membership
+
+
+@transaction.atomic
+def api_token_create(*, user: User, request=None) -> tuple[AuthToken, str]:
+    """A new expiring API token (knox stores only its hash); refused past the per-user limit."""
+    User.objects.select_for_update().filter(pk=user.pk).exists()  # Serialize concurrent logins of one user.
+    limit = settings.REST_KNOX.get("TOKEN_LIMIT_PER_USER")
+    if limit and AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).count() >= limit:
+        raise Conflict(
+            f"You already have {limit} active API tokens. Revoke one (DELETE /api/v1/auth/token/) or all "
+            "(POST /api/v1/auth/token/all/) first.",
+            code="token_limit",
+        )
+    instance, token = AuthToken.objects.create(user)
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    return instance, token

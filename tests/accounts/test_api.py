@@ -170,3 +170,14 @@ def test_federal_kind_choice_is_in_organization_filter(admin):
     )
     data = api_client(admin).get("/api/v1/organizations/?kind=federal").json()
     assert [row["kind"] for row in data["results"]] == ["federal"]
+
+
+def test_api_tokens_are_limited_per_user_and_record_the_sign_in(member, settings):
+    settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_LIMIT_PER_USER": 2}
+    body = {"email": member.email, "password": factories.TEST_PASSWORD}
+    client = api_client()
+    assert [client.post("/api/v1/auth/token/", body, format="json").status_code for _ in range(2)] == [200, 200]
+    refused = client.post("/api/v1/auth/token/", body, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "token_limit"
+    member.refresh_from_db()
+    assert member.last_login is not None
