@@ -44,8 +44,7 @@ def error_response(*, code: str, message: str, errors: list[dict] | None = None,
 
 def exception_handler(exc, context):
     if isinstance(exc, ServiceError):
-        errors = [{"field": exc.field, "code": exc.code, "message": exc.message}]
-        return error_response(code=exc.code, message=exc.message, errors=errors, status_code=exc.status)
+        return error_response(code=exc.code, message=exc.message, errors=exc.details(), status_code=exc.status)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

@@ -17,6 +17,10 @@ class ServiceError(Exception):
         self.code = code or self.default_code
         self.field = field
 
+    def details(self) -> list[dict]:
+        """The `errors` list of the API answer: one entry per problem."""
+        return [{"field": self.field, "code": self.code, "message": self.message}]
+
 
 class NotAllowed(ServiceError):
     """The actor may see the object but may not do this."""

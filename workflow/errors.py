@@ -11,3 +11,6 @@ class GuardFailed(Conflict):
     def __init__(self, reasons: list[str]) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+
+    def details(self) -> list[dict]:
+        return [{"field": None, "code": self.code, "message": reason} for reason in self.reasons]

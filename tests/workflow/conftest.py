@@ -50,3 +50,9 @@ def case(organization, partner_org, bja, admin, prep_template):
     )
     checklists.checklist_instantiate(case=case, template=prep_template, actor=admin)
     return case
+
+
+@pytest.fixture
+def submitted_case(case, member, admin, partner, grant_manager):
+    machines.approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
+    return services.case_transition(case=case, name="submit", actor=member)

@@ -190,3 +190,13 @@ def test_timeline_is_in_time_order(case, admin):
     services.case_transition(case=case, name="withdraw", actor=admin)
     verbs = [row["verb"] for row in api_client(admin).get(f"/api/v1/cases/{case.id}/timeline/").json()["results"]]
     assert verbs == ["case.opened", "checklist.added", "transition"]
+
+
+def test_every_failing_guard_is_its_own_error_entry(organization, admin, prep_template):
+    lonely = services.case_create(kind="sample_request", title="No partner", organization=organization, actor=admin)
+    response = api_client(admin).post(f"/api/v1/cases/{lonely.id}/transitions/", {"name": "submit"}, format="json")
+    assert response.status_code == 409
+    assert [error["message"] for error in response.json()["errors"]] == [
+        "A co-applicant or partner organization must take part.",
+        "Every required preparation milestone must be approved.",
+    ]

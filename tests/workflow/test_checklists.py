@@ -16,14 +16,6 @@ def milestone(case, text):
     return Milestone.objects.get(case=case, title=text)
 
 
-def approve_all_prep(case, submitter, approver, reviewer, signers):
-    for m in Milestone.objects.filter(case=case, template__key="prep", required=True):
-        checklists.milestone_submit(milestone=m, actor=submitter, note="done")
-        for signer in signers if m.joint else []:
-            checklists.milestone_sign_off(milestone=m, actor=signer)
-        checklists.milestone_approve(milestone=m, actor=reviewer if m.needs_bja_approval else approver)
-
-
 def test_instantiation_sets_due_dates_from_offsets(organization, admin, prep_template):
     case = services.case_create(kind=machines.KIND, title="x", organization=organization, actor=admin)
     rows = checklists.checklist_instantiate(case=case, template=prep_template, actor=admin, start=date(2026, 1, 1))
@@ -122,7 +114,7 @@ def test_guard_uses_required_milestones_and_progress_counts(case, admin, member,
     with pytest.raises(GuardFailed) as error:
         services.case_transition(case=case, name="submit", actor=admin)
     assert error.value.reasons == ["Every required preparation milestone must be approved."]
-    approve_all_prep(case, member, admin, grant_manager, [member, partner])
+    machines.approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
     [progress] = selectors.milestone_progress(case=case)
     assert (progress.done, progress.total, progress.percent) == (3, 4, 75)
     assert services.case_transition(case=case, name="submit", actor=admin).stage == "submitted"

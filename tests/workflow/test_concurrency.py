@@ -13,7 +13,6 @@ from django.db import connections
 from django.test import Client
 
 from config.errors import Conflict
-from tests.workflow.test_machines import approve_preparation
 from workflow import services
 from workflow.models import Case, Event
 
@@ -47,12 +46,6 @@ def race(attempt: Callable[[], object], *, threads: int = THREADS) -> list:
 
 def transition_events(case: Case) -> int:
     return Event.objects.filter(case=case, verb="transition").count()
-
-
-@pytest.fixture
-def submitted_case(case, member, admin, partner, grant_manager):
-    approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
-    return services.case_transition(case=case, name="submit", actor=member)
 
 
 @pytest.mark.postgres

@@ -10,7 +10,7 @@ from django.db.models import ProtectedError
 
 from config.errors import NotAllowed
 from tests import factories
-from tests.workflow.test_machines import approve_preparation
+from tests.workflow.machines import approve_preparation
 from workflow import checklists, documents, services
 from workflow.models import AppendOnlyError, Case, Event, ParticipantRole, Visibility
 

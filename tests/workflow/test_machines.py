@@ -20,24 +20,6 @@ BOTH_SUBMIT_REASONS = [
 ]
 
 
-def approve_preparation(case: Case, *, member, admin, partner, grant_manager) -> None:
-    """Take every required "prep" milestone to approved through the services, as the people on the case would."""
-    narrative, mou, budget = case.milestones.filter(template__key="prep", required=True).order_by("order")
-    for milestone in (narrative, mou, budget):
-        checklists.milestone_submit(milestone=milestone, actor=member, note="Done.")
-    checklists.milestone_sign_off(milestone=mou, actor=admin)
-    checklists.milestone_sign_off(milestone=mou, actor=partner)
-    checklists.milestone_approve(milestone=narrative, actor=admin)
-    checklists.milestone_approve(milestone=mou, actor=admin)
-    checklists.milestone_approve(milestone=budget, actor=grant_manager)
-
-
-@pytest.fixture
-def submitted_case(case, member, admin, partner, grant_manager):
-    approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
-    return services.case_transition(case=case, name="submit", actor=member)
-
-
 @pytest.fixture
 def in_review_case(submitted_case, grant_manager):
     return services.case_transition(case=submitted_case, name="start_review", actor=grant_manager)
@@ -186,7 +168,7 @@ def test_an_assigned_peer_reviewer_may_fire_review_transitions(submitted_case, p
 
 
 def test_a_rule_refuses_a_partner_who_holds_the_permission(case, partner, admin, member, grant_manager):
-    approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
+    sample.approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
     before = snapshot(case)
     with pytest.raises(NotAllowed) as error:
         services.case_transition(case=case, name="submit", actor=partner)
@@ -219,7 +201,7 @@ def test_guard_failures_name_only_what_is_still_missing(case, admin):
 
 
 def test_an_optional_milestone_does_not_hold_up_the_guard(case, member, admin, partner, grant_manager):
-    approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
+    sample.approve_preparation(case, member=member, admin=admin, partner=partner, grant_manager=grant_manager)
     assert case.milestones.get(required=False).status == "open"
     assert services.case_transition(case=case, name="submit", actor=member).stage == "submitted"
 
