@@ -5,7 +5,8 @@ back to submitted. Items marked for BJA approval are decided by a reviewer
 (``review`` right); the others by a case manager of a participating
 organization (``manage`` right). Nobody approves what they submitted
 themselves. A joint item needs a sign-off from every partner organization
-(lead, co-applicants, partners) before it can be approved.
+(lead, co-applicants, partners) before it can be approved; sending it back
+clears the sign-offs, since the partners signed what is now being changed.
 """
 
 from __future__ import annotations
@@ -172,6 +173,9 @@ def _decide(*, milestone: Milestone, actor: User, approve: bool, comment: str) -
             raise Conflict(f"Waiting for sign-off from {', '.join(missing)}.", code="signoff_missing")
     elif not comment.strip():
         raise ServiceError("Say what needs to change.", field="comment", code="required")
+    if not approve and milestone.joint:
+        # The partners signed what is now being changed: they sign the next version again.
+        milestone.signoffs.all().delete()
     milestone.status = MilestoneStatus.APPROVED if approve else MilestoneStatus.CHANGES_REQUESTED
     milestone.reviewer_comment = comment
     milestone.decided_by, milestone.decided_at = actor, timezone.now()

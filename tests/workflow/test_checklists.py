@@ -118,3 +118,12 @@ def test_guard_uses_required_milestones_and_progress_counts(case, admin, member,
     [progress] = selectors.milestone_progress(case=case)
     assert (progress.done, progress.total, progress.percent) == (3, 4, 75)
     assert services.case_transition(case=case, name="submit", actor=admin).stage == "submitted"
+
+
+def test_requesting_changes_to_a_joint_item_clears_its_sign_offs(case, member, admin, partner):
+    m = milestone(case, "MOU signed by both partners")
+    checklists.milestone_submit(milestone=m, actor=member)
+    checklists.milestone_sign_off(milestone=m, actor=member)
+    checklists.milestone_sign_off(milestone=m, actor=partner)
+    checklists.milestone_request_changes(milestone=m, actor=admin, comment="Add the data-sharing clause")
+    assert not m.signoffs.exists()
