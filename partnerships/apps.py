@@ -3,3 +3,11 @@ from django.apps import AppConfig
 
 class PartnershipsConfig(AppConfig):
     name = "partnerships"
+    verbose_name = "Partnerships and technical assistance"
+
+    def ready(self) -> None:
+        from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
+        from workflow.machines import registry
+
+        registry.register(PARTNERSHIP_MACHINE)
+        registry.register(TA_REQUEST_MACHINE)

@@ -1,0 +1,257 @@
+"""Partnership endpoints: /api/v1/partnerships/…, /api/v1/agreements/…, /api/v1/assessments/…
+
+Stage changes go through the generic /api/v1/cases/{case}/transitions/ (each partnership names its case).
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from config.errors import NotFound
+from partnerships import serializers as s
+from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
+from partnerships.selectors import assessments as assessment_selectors
+from partnerships.selectors.partnerships import agreement_list, local_today, partnership_list
+from partnerships.services import agreements, assessments, partnerships
+from workflow.access import VIEW
+from workflow.api import MilestoneSerializer
+from workflow.models import Case
+
+
+class AnswerSerializer(serializers.ModelSerializer):
+    item_order = serializers.IntegerField(source="item.order")
+    text = serializers.CharField(source="item.text")
+    essential_elements = serializers.ListField(source="item.tags", child=serializers.CharField())
+
+    class Meta:
+        model = AssessmentAnswer
+        fields = ["item", "item_order", "text", "essential_elements", "answer", "note", "milestone"]
+        read_only_fields = fields
+
+
+class ScoreSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    points = serializers.FloatField()
+    counted = serializers.IntegerField()
+    percent = serializers.FloatField(allow_null=True)
+
+
+class AssessmentDetailSerializer(s.AssessmentSerializer):
+    answers = serializers.SerializerMethodField()
+    scores = serializers.SerializerMethodField()
+    change = serializers.SerializerMethodField()
+
+    class Meta(s.AssessmentSerializer.Meta):
+        fields = [*s.AssessmentSerializer.Meta.fields, "answers", "scores", "change"]
+        read_only_fields = fields
+
+    def _answers(self, assessment) -> list:
+        return list(assessment.answers.all())
+
+    @extend_schema_field(AnswerSerializer(many=True))
+    def get_answers(self, assessment) -> list[dict]:
+        return AnswerSerializer(self._answers(assessment), many=True).data
+
+    def get_scores(self, assessment) -> dict:
+        overall, elements = assessment_selectors.assessment_scores(answers=self._answers(assessment))
+        return {
+            "overall": ScoreSerializer(overall).data,
+            "essential_elements": ScoreSerializer(elements, many=True).data,
+        }
+
+    def get_change(self, assessment) -> dict | None:
+        comparison = assessment_selectors.assessment_comparison(
+            assessment=assessment, answers=self._answers(assessment)
+        )
+        if comparison is None:
+            return None
+        return {
+            "previous": comparison.previous.pk,
+            "overall": {"before": comparison.overall.before, "after": comparison.overall.after},
+            "essential_elements": [
+                {"key": e.key, "label": e.label, "before": e.before, "after": e.after, "delta": e.delta}
+                for e in comparison.elements
+            ],
+            "items": [
+                {"order": i.order, "text": i.text, "before": i.before, "after": i.after, "change": i.change}
+                for i in comparison.items
+            ],
+        }
+
+
+def _today(partnership: Partnership):
+    return local_today(partnership.case.organization)
+
+
+class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Partnerships the user's organizations take part in."""
+
+    serializer_class = s.PartnershipSerializer
+    queryset = Partnership.objects.none()
+
+    def get_queryset(self):
+        return partnership_list(user=self.request.user)
+
+    @extend_schema(request=s.PartnershipCreateSerializer, responses={201: s.PartnershipSerializer})
+    def create(self, request):
+        data = s.PartnershipCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        values["members"] = [(m["organization"], m["role"]) for m in values["members"]]
+        partnership = partnerships.partnership_create(actor=request.user, **values)
+        return Response(self.get_serializer(self.get_queryset().get(pk=partnership.pk)).data, status=201)
+
+    @extend_schema(request=s.PartnershipUpdateSerializer, responses=s.PartnershipSerializer)
+    def partial_update(self, request, pk=None):
+        data = s.PartnershipUpdateSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        partnerships.partnership_update(partnership=self.get_object(), actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=s.PartnershipMemberInputSerializer, responses={201: s.PartnershipMemberSerializer})
+    @action(detail=True, methods=["post"])
+    def members(self, request, pk=None):
+        data = s.PartnershipMemberInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        member = partnerships.partnership_member_add(
+            partnership=self.get_object(), actor=request.user, **data.validated_data
+        )
+        return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=s.AgreementSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.AgreementCreateSerializer, "application/json": s.AgreementCreateSerializer},
+        responses={201: s.AgreementSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
+    def agreements(self, request, pk=None):
+        """MOUs and information-sharing agreements. They record who agreed to what, never client health data."""
+        partnership = self.get_object()
+        context = {"today": _today(partnership)}
+        if request.method == "GET":
+            page = self.paginate_queryset(agreement_list(partnership=partnership))
+            return self.get_paginated_response(s.AgreementSerializer(page, many=True, context=context).data)
+        data = s.AgreementCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        agreement = agreements.agreement_create(
+            partnership=partnership, actor=request.user, upload=values.pop("file", None), **values
+        )
+        agreement = agreement_list(partnership=partnership).get(pk=agreement.pk)
+        return Response(s.AgreementSerializer(agreement, context=context).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(methods=["GET"], responses=s.AssessmentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.AssessmentStartSerializer, responses={201: s.AssessmentSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def assessments(self, request, pk=None):
+        """GET: every assessment of the partnership. POST: start one for a member (its kind's checklist)."""
+        partnership = self.get_object()
+        if request.method == "GET":
+            page = self.paginate_queryset(assessment_selectors.partnership_assessments(partnership=partnership))
+            return self.get_paginated_response(s.AssessmentSerializer(page, many=True).data)
+        data = s.AssessmentStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessment = assessments.assessment_start(partnership=partnership, actor=request.user, **data.validated_data)
+        return Response(s.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        responses=inline_serializer(
+            "AssessmentTrend",
+            {
+                "organization": serializers.CharField(),
+                "checklist": serializers.CharField(),
+                "points": serializers.ListField(child=serializers.DictField()),
+            },
+            many=True,
+        )
+    )
+    @action(detail=True)
+    def trend(self, request, pk=None):
+        """Overall scores of submitted assessments over time, one series per member."""
+        series = assessment_selectors.assessment_trend(partnership=self.get_object())
+        return Response(
+            [
+                {
+                    "organization": line.organization,
+                    "checklist": line.checklist,
+                    "points": [{"at": p.at, "score": p.score, "assessment": p.assessment_id} for p in line.points],
+                }
+                for line in series
+            ]
+        )
+
+
+class AgreementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = s.AgreementSerializer
+    queryset = Agreement.objects.none()
+
+    def get_queryset(self):
+        cases = Case.objects.visible_to(self.request.user, VIEW).values("id")
+        return (
+            Agreement.objects.filter(partnership__case__in=cases)
+            .select_related("partnership__case__organization")
+            .prefetch_related("parties__organization")
+        )
+
+    @extend_schema(request=s.AgreementSignSerializer, responses=s.AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Record a party's signature. Only an administrator of that organization may; the date defaults to today."""
+        agreement = self.get_object()
+        data = s.AgreementSignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        agreements.agreement_sign(agreement=agreement, actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+
+class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = AssessmentDetailSerializer
+    queryset = Assessment.objects.none()
+
+    def get_object(self):
+        try:
+            return assessment_selectors.assessment_get(user=self.request.user, assessment_id=int(self.kwargs["pk"]))
+        except (Assessment.DoesNotExist, ValueError):
+            raise NotFound("Assessment not found.") from None
+
+    def _fresh(self):
+        return Response(self.get_serializer(self.get_object()).data)
+
+    @extend_schema(request=s.AnswersSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def answers(self, request, pk=None):
+        """Save answers of a draft (some or all); it stays a draft."""
+        data = s.AnswersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessments.assessment_save(assessment=self.get_object(), actor=request.user, answers=data.as_dict())
+        return self._fresh()
+
+    @extend_schema(request=s.AnswersSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Save the last answers and submit. Every item must be answered; the assessment is then locked."""
+        data = s.AnswersSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        assessments.assessment_submit(assessment=self.get_object(), actor=request.user, answers=data.as_dict())
+        return self._fresh()
+
+    @extend_schema(request=s.GapPlanSerializer, responses={201: MilestoneSerializer})
+    @action(detail=True, methods=["post"], url_path="plan-gap")
+    def plan_gap(self, request, pk=None):
+        """Turn the answer to one item ("no" or "partly") into a milestone on the partnership."""
+        assessment = self.get_object()
+        data = s.GapPlanSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = next((a for a in assessment.answers.all() if a.item_id == data.validated_data["item"]), None)
+        if answer is None:
+            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+        milestone = assessments.assessment_gap_plan(
+            answer=answer, actor=request.user, due_date=data.validated_data["due_date"]
+        )
+        return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)

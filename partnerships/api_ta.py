@@ -1,0 +1,125 @@
+"""Technical assistance endpoints: /api/v1/learning-sites/…, /api/v1/ta-requests/…, /api/v1/ta-report/
+
+Acknowledge, decline, withdraw and close are plain transitions: /api/v1/cases/{case}/transitions/.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Organization
+from config.errors import NotFound
+from partnerships import serializers as s
+from partnerships.models import TARequest
+from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_list, ta_user_coordinates
+from partnerships.selectors.ta_report import ta_annual_report
+from partnerships.services import learning_sites, ta
+
+
+class LearningSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The Learning Site directory, open to every signed-in user. A site's own staff keep its profile."""
+
+    serializer_class = s.LearningSiteSerializer
+    queryset = Organization.objects.none()
+
+    def get_queryset(self):
+        return learning_site_list()
+
+    @extend_schema(request=s.LearningSiteProfileInputSerializer, responses=s.LearningSiteSerializer)
+    @action(detail=True, methods=["put"])
+    def profile(self, request, pk=None):
+        site = self.get_object()
+        data = s.LearningSiteProfileInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        learning_sites.learning_site_profile_update(organization=site, actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+
+class TARequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests the user's organizations filed, and those offered or matched to their Learning Site (or BJA)."""
+
+    serializer_class = s.TARequestSerializer
+    queryset = TARequest.objects.none()
+    filterset_fields = ["topic", "matched_site"]
+
+    def get_queryset(self):
+        return ta_request_list(user=self.request.user)
+
+    @extend_schema(request=s.TARequestCreateSerializer, responses={201: s.TARequestSerializer})
+    def create(self, request):
+        data = s.TARequestCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        request_ = ta.ta_request_create(actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=request_.pk)).data, status=201)
+
+    @extend_schema(responses=s.TARequestSerializer(many=True))
+    @action(detail=False)
+    def queue(self, request):
+        """Open requests you coordinate, oldest first; `?overdue=acknowledge` or `?overdue=match` narrows them."""
+        queue = ta_queue(user=request.user)
+        rows = {"acknowledge": queue.acknowledge_overdue, "match": queue.match_overdue}.get(
+            request.query_params.get("overdue"), queue.open
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _done(self, pk) -> Response:
+        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+
+    @extend_schema(request=s.MatchSerializer, responses=s.TARequestSerializer)
+    @action(detail=True, methods=["post"])
+    def match(self, request, pk=None):
+        """Match an acknowledged request with a Learning Site (TA coordinators)."""
+        data = s.MatchSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ta.ta_request_match(ta_request=self.get_object(), actor=request.user, **data.validated_data)
+        return self._done(pk)
+
+    @extend_schema(request=s.ScheduleSerializer, responses=s.TARequestSerializer)
+    @action(detail=True, methods=["post"])
+    def schedule(self, request, pk=None):
+        data = s.ScheduleSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        ta.ta_request_schedule(ta_request=self.get_object(), actor=request.user, **data.validated_data)
+        return self._done(pk)
+
+    @extend_schema(methods=["GET"], responses=s.TADeliverySerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.TADeliveryInputSerializer, responses={201: s.TADeliverySerializer})
+    @action(detail=True, methods=["get", "post"])
+    def deliveries(self, request, pk=None):
+        """What was delivered: date, type, site, attendees (trainings and webinars), hours."""
+        ta_request = self.get_object()
+        if request.method == "GET":
+            rows = ta_request.deliveries.select_related("site").order_by("delivered_on", "id")
+            page = self.paginate_queryset(rows)
+            return self.get_paginated_response(s.TADeliverySerializer(page, many=True).data)
+        data = s.TADeliveryInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        delivery = ta.ta_delivery_record(ta_request=ta_request, actor=request.user, **data.validated_data)
+        return Response(s.TADeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
+
+
+class YearSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class TAReportView(APIView):
+    """The annual TA report per Learning Site and in total, for Learning Site staff and BJA."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year)")],
+        responses=s.AnnualReportSerializer,
+    )
+    def get(self, request):
+        if not ta_user_coordinates(user=request.user):
+            raise NotFound("Not found.")
+        data = YearSerializer(data=request.query_params)
+        data.is_valid(raise_exception=True)
+        year = data.validated_data.get("year") or timezone.localdate().year
+        return Response(s.AnnualReportSerializer(ta_annual_report(user=request.user, year=year)).data)

@@ -1,0 +1,208 @@
+"""Writes on assessments: start, save a draft, submit (which locks it), turn a gap into a milestone."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from accounts.models import Organization, User
+from config.errors import Conflict, ServiceError
+from partnerships.choices import ASSESSMENT_CHECKLISTS, GAP_ANSWERS, Answer, AssessmentStatus
+from partnerships.models import Assessment, AssessmentAnswer, Partnership
+from partnerships.selectors.assessments import assessment_scores
+from partnerships.services.common import require_acting_for, require_right
+from workflow.access import EDIT
+from workflow.checklists import checklist_template_current
+from workflow.models import Milestone
+from workflow.services import event_record
+
+
+def _expected_checklist(organization: Organization) -> str:
+    key = ASSESSMENT_CHECKLISTS.get(organization.kind)
+    if key is None:
+        raise ServiceError(
+            f"There is no assessment checklist for {organization.get_kind_display().lower()} organizations.",
+            field="organization",
+            code="no_checklist",
+        )
+    return key
+
+
+def _require_assessor(*, partnership: Partnership, organization: Organization, actor: User) -> None:
+    require_right(case=partnership.case, actor=actor, action=EDIT, message="Only partners who work on it can assess.")
+    require_acting_for(
+        case=partnership.case,
+        actor=actor,
+        organization=organization,
+        message=f"Only staff of {organization} can answer its assessment.",
+    )
+
+
+@transaction.atomic
+def assessment_start(
+    *, partnership: Partnership, organization: Organization, actor: User, checklist: str | None = None
+) -> Assessment:
+    """Start `organization`'s assessment on the current version of the checklist for its kind."""
+    require_right(case=partnership.case, actor=actor, action=EDIT, message="Only partners who work on it can assess.")
+    if not partnership.members.filter(organization=organization).exists():
+        raise ServiceError(
+            f"{organization} is not a member of this partnership.", field="organization", code="not_a_member"
+        )
+    expected = _expected_checklist(organization)
+    if checklist is not None and checklist != expected:
+        raise ServiceError(
+            f"{organization} is a {organization.get_kind_display().lower()}: it answers the “{expected}” "
+            f"checklist, not “{checklist}”.",
+            field="checklist",
+            code="wrong_audience",
+        )
+    _require_assessor(partnership=partnership, organization=organization, actor=actor)
+    # Two people starting the same member's assessment at once: the second waits here, then finds the draft.
+    Partnership.objects.select_for_update().filter(pk=partnership.pk).first()
+    drafts = Assessment.objects.filter(
+        partnership=partnership, organization=organization, status=AssessmentStatus.DRAFT
+    )
+    if drafts.exists():
+        raise Conflict(f"{organization} already has an assessment in progress.", code="draft_exists")
+    template = checklist_template_current(key=expected)
+    previous = (
+        Assessment.objects.filter(partnership=partnership, organization=organization, status=AssessmentStatus.SUBMITTED)
+        .order_by("-submitted_at", "-id")
+        .first()
+    )
+    assessment = Assessment(
+        partnership=partnership, organization=organization, template=template, previous=previous, started_by=actor
+    )
+    assessment.full_clean()
+    assessment.save()
+    AssessmentAnswer.objects.bulk_create(
+        AssessmentAnswer(assessment=assessment, item=item) for item in template.items.all()
+    )
+    event_record(
+        case=partnership.case,
+        actor=actor,
+        verb="assessment.started",
+        data={"assessment": assessment.pk, "title": template.title, "organization": organization.name},
+    )
+    return assessment
+
+
+def _locked_draft(assessment: Assessment, actor: User) -> Assessment:
+    assessment = (
+        Assessment.objects.select_for_update(of=("self",))
+        .select_related("partnership__case", "organization")
+        .get(pk=assessment.pk)
+    )
+    _require_assessor(partnership=assessment.partnership, organization=assessment.organization, actor=actor)
+    if assessment.is_locked:
+        raise Conflict("This assessment was submitted and is locked; start a new one to re-assess.", code="locked")
+    return assessment
+
+
+def _apply(assessment: Assessment, answers: dict[int, dict]) -> list[AssessmentAnswer]:
+    rows = {row.item_id: row for row in assessment.answers.select_related("item")}
+    for item_id, given in answers.items():
+        row = rows.get(item_id)
+        if row is None:
+            raise ServiceError(f"Item {item_id} is not on this checklist.", field="answers", code="unknown_item")
+        value = given.get("answer", row.answer) or ""
+        if value and value not in Answer.values:
+            raise ServiceError(f"“{value}” is not an answer.", field="answers", code="invalid_answer")
+        row.answer, row.note = value, (given.get("note", row.note) or "").strip()
+        if len(row.note) > 2000:
+            raise ServiceError("A note holds at most 2,000 characters.", field="answers", code="note_too_long")
+    AssessmentAnswer.objects.bulk_update(rows.values(), ["answer", "note"])
+    return sorted(rows.values(), key=lambda row: row.item.order)
+
+
+@transaction.atomic
+def assessment_save(*, assessment: Assessment, actor: User, answers: dict[int, dict]) -> Assessment:
+    """Save answers mid-way ({item id: {"answer", "note"}}); the assessment stays a draft."""
+    assessment = _locked_draft(assessment, actor)
+    _apply(assessment, answers)
+    assessment.updated_at = timezone.now()
+    assessment.save(update_fields=["updated_at"])
+    return assessment
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, actor: User, answers: dict[int, dict] | None = None) -> Assessment:
+    """Save the last answers and submit: every item answered, the organization of the checklist's audience."""
+    assessment = _locked_draft(assessment, actor)
+    rows = _apply(assessment, answers or {})
+    if assessment.template.audience != assessment.organization.kind:
+        raise ServiceError(
+            f"“{assessment.template.title}” is not the checklist for {assessment.organization}.",
+            field="checklist",
+            code="wrong_audience",
+        )
+    missing = [str(row.item.order) for row in rows if not row.answer]
+    if missing:
+        raise ServiceError(
+            f"Answer every item before submitting (unanswered: {', '.join(missing)}).",
+            field="answers",
+            code="unanswered",
+        )
+    overall, _ = assessment_scores(answers=rows)
+    now = timezone.now()
+    assessment.status, assessment.submitted_by, assessment.submitted_at = AssessmentStatus.SUBMITTED, actor, now
+    assessment.updated_at = now
+    assessment.score = None if overall.percent is None else Decimal(str(overall.percent))
+    assessment.full_clean()
+    assessment.save()
+    event_record(
+        case=assessment.partnership.case,
+        actor=actor,
+        verb="assessment.submitted",
+        data={
+            "assessment": assessment.pk,
+            "title": assessment.template.title,
+            "organization": assessment.organization.name,
+            "score": overall.percent,
+        },
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_gap_plan(*, answer: AssessmentAnswer, actor: User, due_date: date | None = None) -> Milestone:
+    """Turn a "no" or "partly" of a submitted assessment into a milestone on the partnership, linked to its item."""
+    answer = (
+        AssessmentAnswer.objects.select_for_update(of=("self",))
+        .select_related("assessment__partnership__case", "assessment__organization", "assessment__template", "item")
+        .get(pk=answer.pk)
+    )
+    assessment, case = answer.assessment, answer.assessment.partnership.case
+    require_right(case=case, actor=actor, action=EDIT, message="Only partners who work on it can plan work.")
+    if not assessment.is_locked:
+        raise Conflict("Submit the assessment before planning work from it.", code="not_submitted")
+    if answer.answer not in GAP_ANSWERS:
+        raise ServiceError("Only a “no” or “partly” is a gap to plan.", field="answer", code="not_a_gap")
+    if answer.milestone_id is not None:
+        raise Conflict("This gap is already a milestone.", code="already_planned")
+    order = (Milestone.objects.filter(case=case).aggregate(last=Max("order"))["last"] or 0) + 1
+    note = f" Note: {answer.note}" if answer.note else ""
+    milestone = Milestone(
+        case=case,
+        item=answer.item,
+        order=order,
+        title=f"Close the gap: {answer.item.text}"[:300],
+        guidance=f"{assessment.organization} answered “{answer.get_answer_display()}” to item {answer.item.order} "
+        f"of the {assessment.template.title}.{note}",
+        due_date=due_date,
+    )
+    milestone.full_clean()
+    milestone.save()
+    answer.milestone = milestone
+    answer.save(update_fields=["milestone"])
+    event_record(
+        case=case,
+        actor=actor,
+        verb="assessment.gap_planned",
+        data={"milestone": milestone.pk, "title": milestone.title, "assessment": assessment.pk, "item": answer.item_id},
+    )
+    return milestone
