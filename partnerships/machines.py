@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from partnerships import rules
 from partnerships.choices import PLANNING_CHECKLIST
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, TARequest
@@ -64,6 +66,7 @@ def _remember_paused_stage(*, case, actor, event) -> None:
 PARTNERSHIP_MACHINE = Machine(
     kind=PARTNERSHIP_KIND,
     label="Partnership",
+    page_url=lambda case: reverse("partnership-detail", args=[case.partnership.pk]),
     initial="exploring",
     stages=[*ACTIVE_STAGES, Stage("paused", "Paused"), Stage("dissolved", "Dissolved", terminal=True)],
     transitions=[
@@ -117,6 +120,7 @@ def _stamp(field: str):
 TA_REQUEST_MACHINE = Machine(
     kind=TA_REQUEST_KIND,
     label="TA request",
+    page_url=lambda case: reverse("ta-detail", args=[case.ta_request.pk]),
     initial="received",
     stages=[
         Stage("received", "Received"),

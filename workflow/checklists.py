@@ -120,6 +120,40 @@ def checklist_instantiate(
     return milestones
 
 
+@transaction.atomic
+def milestone_add(
+    *,
+    case: Case,
+    actor: User | None,
+    title: str,
+    guidance: str = "",
+    due_date: date | None = None,
+    item: ChecklistItem | None = None,
+    required: bool = True,
+    needs_bja_approval: bool = False,
+    joint: bool = False,
+    verb: str = "milestone.added",
+    data: dict | None = None,
+) -> Milestone:
+    """One milestone outside a checklist (a planned gap, a report due): placed last, with its event."""
+    last = Milestone.objects.filter(case=case).order_by("-order").values_list("order", flat=True).first() or 0
+    milestone = Milestone(
+        case=case,
+        item=item,
+        order=last + 1,
+        title=title[:300],
+        guidance=guidance,
+        due_date=due_date,
+        required=required,
+        needs_bja_approval=needs_bja_approval,
+        joint=joint,
+    )
+    milestone.full_clean()
+    milestone.save()
+    event_record(case=case, actor=actor, verb=verb, data={**_describe(milestone), **(data or {})})
+    return milestone
+
+
 def _locked(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("case").get(pk=milestone.pk)
 

@@ -60,6 +60,8 @@ class Machine:
     on_enter: dict[str, list[Hook]] = field(default_factory=dict)
     # Stage name -> hooks queued with transaction.on_commit (emails, tasks): hook(case_id=, event_id=).
     after_commit: dict[str, list[Hook]] = field(default_factory=dict)
+    # The domain app's page for a case of this kind; the generic case page when None.
+    page_url: Callable[..., str] | None = None
 
     def __post_init__(self) -> None:
         self._stages = {stage.name: stage for stage in self.stages}

@@ -53,6 +53,13 @@ class Case(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def get_absolute_url(self) -> str:
+        """The case's page: its domain app's when the machine names one, else the generic case page."""
+        from django.urls import reverse
+
+        machine = self.machine
+        return machine.page_url(self) if machine.page_url else reverse("case-detail", args=[self.pk])
+
     @property
     def machine(self):
         from workflow.machines import registry

@@ -51,7 +51,8 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 
 
 def _back(case: Case) -> HttpResponse:
-    return redirect("case-detail", case_id=case.pk)
+    """After an action, back to the page the case lives on (its domain app's page when it has one)."""
+    return redirect(case.get_absolute_url())
 
 
 def _refused(request: HttpRequest, case: Case, error: NotAllowed) -> HttpResponse:

@@ -6,7 +6,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -16,7 +15,7 @@ from partnerships.models import Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors.assessments import assessment_scores
 from partnerships.services.common import require_acting_for, require_right
 from workflow.access import EDIT
-from workflow.checklists import checklist_template_current
+from workflow.checklists import checklist_template_current, milestone_add
 from workflow.models import Milestone
 from workflow.services import event_record
 
@@ -184,25 +183,18 @@ def assessment_gap_plan(*, answer: AssessmentAnswer, actor: User, due_date: date
         raise ServiceError("Only a “no” or “partly” is a gap to plan.", field="answer", code="not_a_gap")
     if answer.milestone_id is not None:
         raise Conflict("This gap is already a milestone.", code="already_planned")
-    order = (Milestone.objects.filter(case=case).aggregate(last=Max("order"))["last"] or 0) + 1
     note = f" Note: {answer.note}" if answer.note else ""
-    milestone = Milestone(
+    milestone = milestone_add(
         case=case,
+        actor=actor,
         item=answer.item,
-        order=order,
-        title=f"Close the gap: {answer.item.text}"[:300],
+        title=f"Close the gap: {answer.item.text}",
         guidance=f"{assessment.organization} answered “{answer.get_answer_display()}” to item {answer.item.order} "
         f"of the {assessment.template.title}.{note}",
         due_date=due_date,
+        verb="assessment.gap_planned",
+        data={"assessment": assessment.pk, "item": answer.item_id},
     )
-    milestone.full_clean()
-    milestone.save()
     answer.milestone = milestone
     answer.save(update_fields=["milestone"])
-    event_record(
-        case=case,
-        actor=actor,
-        verb="assessment.gap_planned",
-        data={"milestone": milestone.pk, "title": milestone.title, "assessment": assessment.pk, "item": answer.item_id},
-    )
     return milestone

@@ -127,3 +127,10 @@ def test_requesting_changes_to_a_joint_item_clears_its_sign_offs(case, member, a
     checklists.milestone_sign_off(milestone=m, actor=partner)
     checklists.milestone_request_changes(milestone=m, actor=admin, comment="Add the data-sharing clause")
     assert not m.signoffs.exists()
+
+
+def test_a_single_milestone_goes_last_with_its_event(case, admin):
+    added = checklists.milestone_add(case=case, actor=admin, title="Quarterly report", due_date=date(2027, 1, 30))
+    assert added.order == Milestone.objects.filter(case=case).count()
+    assert case.events.last().verb == "milestone.added"
+    assert case.events.last().data["title"] == "Quarterly report"

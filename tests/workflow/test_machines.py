@@ -328,3 +328,12 @@ def test_a_deactivated_member_loses_the_case(case, admin, organization):
     other_admin.memberships.update(is_active=False)
     with pytest.raises(NotFound):
         services.case_transition(case=case, name="withdraw", actor=other_admin)
+
+
+def test_a_case_links_to_its_domain_page_when_the_machine_names_one(case):
+    assert case.get_absolute_url() == f"/cases/{case.pk}/"
+    sample.MACHINE.page_url = lambda c: f"/samples/{c.pk}/"
+    try:
+        assert case.get_absolute_url() == f"/samples/{case.pk}/"
+    finally:
+        sample.MACHINE.page_url = None
