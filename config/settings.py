@@ -264,9 +264,9 @@ WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
 
 # Extension points: config knows every app, the apps do not know each other.
 # Each loader adds its demo data (idempotently) after those before it; `manage.py load_demo` runs them in order.
-DEMO_LOADERS = ["accounts.demo.demo_load", "partnerships.demo.load"]
+DEMO_LOADERS = ["accounts.demo.demo_load", "grants.demo.load", "partnerships.demo.load"]
 # Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
-DASHBOARD_SECTIONS: list[str] = ["partnerships.dashboard.section"]
+DASHBOARD_SECTIONS: list[str] = ["grants.dashboard.dashboard_section", "partnerships.dashboard.section"]
 
 LOGGING = {
     "version": 1,

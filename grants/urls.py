@@ -1,3 +1,42 @@
 """Pages of the grants app."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from grants.views import applications as a
+from grants.views import reports as r
+from grants.views import solicitations as s
+
+urlpatterns = [
+    path("grants/", s.grants_home, name="grants-home"),
+    path("grants/solicitations/new/", s.solicitation_create, name="grants-solicitation-create"),
+    path("grants/solicitations/<int:solicitation_id>/", s.solicitation_detail, name="grants-solicitation"),
+    path("grants/solicitations/<int:solicitation_id>/categories/", s.category_add, name="grants-category-add"),
+    path("grants/solicitations/<int:solicitation_id>/criteria/", s.criterion_add, name="grants-criterion-add"),
+    path("grants/solicitations/<int:solicitation_id>/deadlines/", s.deadlines_update, name="grants-deadlines"),
+    path("grants/solicitations/<int:solicitation_id>/publish/", s.solicitation_publish, name="grants-publish"),
+    path("grants/solicitations/<int:solicitation_id>/apply/", s.application_start, name="grants-apply"),
+    path("grants/solicitations/<int:solicitation_id>/stages/", r.stages_report, name="grants-report-stages"),
+    path("grants/solicitations/<int:solicitation_id>/ranking/", r.ranking_report, name="grants-report-ranking"),
+    path("grants/solicitations/<int:solicitation_id>/reviewers/", r.reviewers_report, name="grants-report-reviewers"),
+    path(
+        "grants/solicitations/<int:solicitation_id>/export/<slug:report>.<slug:extension>",
+        r.report_export,
+        name="grants-export",
+    ),
+    path("grants/reviews/", r.my_reviews, name="grants-my-reviews"),
+    path("grants/applications/<int:application_id>/", a.application_detail, name="grants-application"),
+    path("grants/applications/<int:application_id>/details/", a.application_update, name="grants-details"),
+    path("grants/applications/<int:application_id>/budget/", a.budget_update, name="grants-budget"),
+    path("grants/applications/<int:application_id>/co-applicants/", a.co_applicant_add, name="grants-co-applicant"),
+    path("grants/applications/<int:application_id>/documents/", a.document_upload, name="grants-upload"),
+    path("grants/applications/<int:application_id>/sign/", a.application_sign, name="grants-sign"),
+    path("grants/applications/<int:application_id>/grants-gov/", a.grants_gov_record, name="grants-grants-gov"),
+    path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),
+    path("grants/applications/<int:application_id>/transition/", a.application_transition, name="grants-transition"),
+    path("grants/applications/<int:application_id>/completeness/", a.completeness_record, name="grants-completeness"),
+    path("grants/applications/<int:application_id>/reviewers/", a.reviewer_assign, name="grants-assign"),
+    path("grants/applications/<int:application_id>/declaration/", a.review_declare, name="grants-declare"),
+    path("grants/applications/<int:application_id>/review/", a.review_submit, name="grants-review"),
+    path("grants/applications/<int:application_id>/award/", a.decision_award, name="grants-award"),
+    path("grants/applications/<int:application_id>/not-funded/", a.decision_not_funded, name="grants-not-funded"),
+]

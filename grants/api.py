@@ -1,0 +1,336 @@
+"""/api/v1/solicitations/, /api/v1/applications/ and /api/v1/reviews/: thin views over the grants services."""
+
+from __future__ import annotations
+
+import django_filters
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from accounts.models import Membership, Organization, Role, User
+from config.errors import NotAllowed
+from grants import selectors, services
+from grants import serializers as s
+from grants.models import Application, ReviewAssignment, Solicitation
+from grants.rules import reviewing_staff
+from workflow.api import DocumentSerializer
+
+
+def _agency(user: User, agency_id: int | None) -> Organization:
+    if agency_id is not None:
+        agency = Organization.objects.filter(pk=agency_id, is_active=True).first()
+        if agency is None:
+            raise serializers.ValidationError({"agency": ["No such organization."]})
+        return agency
+    managed = Membership.objects.active().filter(user=user, role=Role.GRANT_MANAGER).select_related("organization")
+    agencies = [membership.organization for membership in managed]
+    if not agencies:
+        raise NotAllowed("Only a BJA grant manager creates solicitations.")
+    if len(agencies) > 1:
+        raise serializers.ValidationError({"agency": ["You manage grants for several agencies: say which."]})
+    return agencies[0]
+
+
+class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Published solicitations for everyone; drafts for the issuing agency. Grant managers write them."""
+
+    serializer_class = s.SolicitationSerializer
+    queryset = Solicitation.objects.none()
+    filterset_fields = ["program", "fiscal_year"]
+
+    def get_queryset(self):
+        return selectors.solicitation_list(user=self.request.user).order_by("-fiscal_year", "justgrants_deadline", "id")
+
+    def _fresh(self, solicitation: Solicitation, status_code: int = status.HTTP_200_OK) -> Response:
+        return Response(s.SolicitationSerializer(self.get_queryset().get(pk=solicitation.pk)).data, status=status_code)
+
+    @extend_schema(request=s.SolicitationWriteSerializer, responses={201: s.SolicitationSerializer})
+    def create(self, request):
+        data = s.SolicitationWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        fields = dict(data.validated_data)
+        agency = _agency(request.user, fields.pop("agency", None))
+        solicitation = services.solicitation_create(actor=request.user, agency=agency, **fields)
+        return self._fresh(solicitation, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.SolicitationWriteSerializer, responses=s.SolicitationSerializer)
+    def partial_update(self, request, pk=None):
+        solicitation = self.get_object()
+        data = s.SolicitationWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        fields = {name: value for name, value in data.validated_data.items() if name != "agency"}
+        return self._fresh(services.solicitation_update(solicitation=solicitation, actor=request.user, **fields))
+
+    @extend_schema(request=s.CategorySerializer, responses={201: s.CategorySerializer})
+    @action(detail=True, methods=["post"])
+    def categories(self, request, pk=None):
+        solicitation = self.get_object()
+        data = s.CategorySerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        category = services.category_add(solicitation=solicitation, actor=request.user, **data.validated_data)
+        return Response(s.CategorySerializer(category).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.CriterionWriteSerializer, responses={201: s.CriterionSerializer})
+    @action(detail=True, methods=["post"])
+    def criteria(self, request, pk=None):
+        solicitation = self.get_object()
+        data = s.CriterionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        criterion = services.criterion_add(solicitation=solicitation, actor=request.user, **data.validated_data)
+        return Response(s.CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=s.SolicitationSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        return self._fresh(services.solicitation_publish(solicitation=self.get_object(), actor=request.user))
+
+    def _report(self) -> Solicitation:
+        solicitation = self.get_object()
+        selectors.reports_require(user=self.request.user, solicitation=solicitation)
+        return solicitation
+
+    @extend_schema(responses=s.StageCountSerializer(many=True))
+    @action(detail=True)
+    def stages(self, request, pk=None):
+        """How many applications (that you see) are at each stage."""
+        solicitation = self._report()
+        counts = selectors.stage_counts(user=request.user, solicitations=[solicitation])[solicitation.id]
+        return Response(s.StageCountSerializer(counts, many=True).data)
+
+    @extend_schema(responses=s.RankedSerializer(many=True))
+    @action(detail=True)
+    def ranking(self, request, pk=None):
+        """Applications past the completeness review by their average peer review score."""
+        solicitation = self._report()
+        page = self.paginate_queryset(selectors.ranking(solicitation=solicitation, user=request.user))
+        return self.get_paginated_response(s.RankedSerializer(page, many=True).data)
+
+    @extend_schema(responses=s.ReviewerProgressSerializer(many=True))
+    @action(detail=True)
+    def reviewers(self, request, pk=None):
+        """Review progress per peer reviewer."""
+        solicitation = self._report()
+        page = self.paginate_queryset(selectors.reviewer_progress(user=request.user, solicitation=solicitation))
+        return self.get_paginated_response(s.ReviewerProgressSerializer(page, many=True).data)
+
+
+class ApplicationFilter(django_filters.FilterSet):
+    stage = django_filters.CharFilter(field_name="case__stage")
+
+    class Meta:
+        model = Application
+        fields = ["solicitation", "category", "stage"]
+
+
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Applications whose case you may see (Case.objects.visible_to), with every pre-award step as an action."""
+
+    serializer_class = s.ApplicationSerializer
+    queryset = Application.objects.none()
+    filterset_class = ApplicationFilter
+
+    def get_queryset(self):
+        return selectors.application_list(user=self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self) -> Application:
+        return selectors.application_get(user=self.request.user, application_id=self.kwargs["pk"])
+
+    def get_serializer_class(self):
+        return s.ApplicationDetailSerializer if self.action == "retrieve" else s.ApplicationSerializer
+
+    def _detail(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
+        fresh = selectors.application_get(user=self.request.user, application_id=application.pk)
+        return Response(s.ApplicationDetailSerializer(fresh).data, status=status_code)
+
+    def _input(self, serializer_class):
+        data = serializer_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return data.validated_data
+
+    @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationDetailSerializer})
+    def create(self, request):
+        data = self._input(s.ApplicationCreateSerializer)
+        solicitation = selectors.solicitation_get(user=request.user, solicitation_id=data["solicitation"])
+        organization = Organization.objects.filter(pk=data["organization"], is_active=True).first()
+        if organization is None:
+            raise serializers.ValidationError({"organization": ["No such organization."]})
+        co_applicants = list(Organization.objects.filter(pk__in=data["co_applicants"]))
+        if len(co_applicants) != len(set(data["co_applicants"])):
+            raise serializers.ValidationError({"co_applicants": ["No such organization."]})
+        application = services.application_create(
+            solicitation=solicitation,
+            organization=organization,
+            actor=request.user,
+            title=data["title"],
+            category=data["category"],
+            co_applicants=co_applicants,
+        )
+        return self._detail(application, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ApplicationUpdateSerializer, responses=s.ApplicationDetailSerializer)
+    def partial_update(self, request, pk=None):
+        application = self.get_object()
+        fields = self._input(s.ApplicationUpdateSerializer)
+        return self._detail(services.application_update(application=application, actor=request.user, **fields))
+
+    @extend_schema(request=s.BudgetSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["put"])
+    def budget(self, request, pk=None):
+        application = self.get_object()
+        years = self._input(s.BudgetSerializer)["years"]
+        services.budget_set(application=application, actor=request.user, years=years)
+        return self._detail(application)
+
+    @extend_schema(request=s.OrganizationRefSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="co-applicants")
+    def co_applicants(self, request, pk=None):
+        application = self.get_object()
+        organization_id = self._input(s.OrganizationRefSerializer)["organization"]
+        organization = Organization.objects.filter(pk=organization_id).first()
+        if organization is None:
+            raise serializers.ValidationError({"organization": ["No such organization."]})
+        services.co_applicant_add(application=application, organization=organization, actor=request.user)
+        return self._detail(application)
+
+    @extend_schema(request={"multipart/form-data": s.ApplicationUploadSerializer}, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def documents(self, request, pk=None):
+        """Attach a document of a required kind (program narrative, budget worksheet, MOU, …)."""
+        application = self.get_object()
+        data = self._input(s.ApplicationUploadSerializer)
+        document = services.application_document_upload(
+            application=application, actor=request.user, upload=data["file"], kind=data["kind"]
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ReadinessSerializer)
+    @action(detail=True)
+    def readiness(self, request, pk=None):
+        """The submission checklist: every requirement, done or what is missing."""
+        readiness = selectors.application_readiness(application=self.get_object())
+        body = {
+            "ready": readiness.ready,
+            "content_ready": readiness.content_ready,
+            "done": readiness.done,
+            "total": readiness.total,
+            "percent": readiness.percent,
+            "items": readiness.items,
+            "waiting_for": [organization.name for organization in readiness.waiting_for],
+        }
+        return Response(s.ReadinessSerializer(body).data)
+
+    @extend_schema(request=None, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """Sign the current version for your organization (its admins only)."""
+        application = self.get_object()
+        services.application_sign(application=application, actor=request.user)
+        return self._detail(application)
+
+    @extend_schema(request=None, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="grants-gov")
+    def grants_gov(self, request, pk=None):
+        """Record step 1: the SF-424 and SF-LLL went in through Grants.gov."""
+        return self._detail(services.grants_gov_record(application=self.get_object(), actor=request.user))
+
+    @extend_schema(request=s.SubmitSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """Step 2, the JustGrants submission."""
+        application = self.get_object()
+        data = self._input(s.SubmitSerializer)
+        return self._detail(services.application_submit(application=application, actor=request.user, **data))
+
+    @extend_schema(request=s.CompletenessSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def completeness(self, request, pk=None):
+        """BJA's finding: complete (to peer review) or not, with reasons (back to draft, or rejected if late)."""
+        application = self.get_object()
+        services.completeness_record(
+            application=application, actor=request.user, **self._input(s.CompletenessSerializer)
+        )
+        return self._detail(application)
+
+    @extend_schema(request=s.AssignSerializer, responses={201: s.ReviewSerializer})
+    @action(detail=True, methods=["post"])
+    def reviewers(self, request, pk=None):
+        """Assign a peer reviewer (grant managers)."""
+        application = self.get_object()
+        data = self._input(s.AssignSerializer)
+        reviewer = User.objects.filter(email__iexact=data["reviewer"], is_active=True).first()
+        if reviewer is None:
+            raise serializers.ValidationError({"reviewer": ["No active user has this email."]})
+        assignment = services.reviewer_assign(
+            application=application, reviewer=reviewer, actor=request.user, due_date=data.get("due_date")
+        )
+        return Response(s.ReviewSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.ReviewSerializer(many=True))
+    @action(detail=True)
+    def reviews(self, request, pk=None):
+        """The reviews you may see: all for BJA staff; for a reviewer, the others' only after submitting theirs."""
+        reviews = selectors.reviews_visible(application=self.get_object(), user=request.user)
+        return Response(s.ReviewSerializer(reviews, many=True).data)
+
+    @extend_schema(request=s.DeclarationSerializer, responses=s.ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def declaration(self, request, pk=None):
+        """As the assigned reviewer: declare no conflict of interest (or declare one and recuse)."""
+        application = self.get_object()
+        assignment = services.review_declare(
+            application=application, actor=request.user, **self._input(s.DeclarationSerializer)
+        )
+        return Response(s.ReviewSerializer(assignment).data)
+
+    @extend_schema(request=s.ReviewInputSerializer, responses=s.ReviewSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """As the assigned reviewer: score every criterion (0 to its weight) and submit."""
+        application = self.get_object()
+        data = self._input(s.ReviewInputSerializer)
+        assignment = services.review_submit(application=application, actor=request.user, **data)
+        return Response(s.ReviewSerializer(ReviewAssignment.objects.get(pk=assignment.pk)).data)
+
+    @extend_schema(request=s.DecisionInputSerializer, responses={201: s.DecisionSerializer})
+    @action(detail=True, methods=["post"])
+    def decision(self, request, pk=None):
+        """Record the funding decision and move to "awarded" or "not funded" in one step."""
+        application = self.get_object()
+        decision = services.decision_record(
+            application=application, actor=request.user, **self._input(s.DecisionInputSerializer)
+        )
+        return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses=s.SummarySerializer)
+    @action(detail=True)
+    def summary(self, request, pk=None):
+        """Weighted average, spread and per-criterion averages of the submitted reviews (BJA staff)."""
+        application = self.get_object()
+        if not reviewing_staff(request.user, application.case):
+            raise NotAllowed("The score summary is for BJA staff.")
+        summary = selectors.review_summary(application=application)
+        body = {
+            "submitted": summary.submitted,
+            "expected": summary.expected,
+            "average": summary.average,
+            "spread": summary.spread,
+            "low": summary.low,
+            "high": summary.high,
+            "criteria": [
+                {"criterion": criterion.pk, "title": criterion.title, "weight": criterion.weight, "average": average}
+                for criterion, average in summary.criteria
+            ],
+        }
+        return Response(s.SummarySerializer(body).data)
+
+
+class ReviewAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    """Your peer review assignments."""
+
+    serializer_class = s.AssignmentSerializer
+    queryset = ReviewAssignment.objects.none()
+
+    def get_queryset(self):
+        return selectors.assignment_list_for_reviewer(user=self.request.user)

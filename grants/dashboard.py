@@ -1,0 +1,56 @@
+"""The grants section of the role dashboard (settings.DASHBOARD_SECTIONS).
+
+Agency staff: our applications with their stage and next deadline. BJA staff: applications by stage for
+each of their agency's solicitations. Peer reviewers: their assigned reviews.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F
+from django.http import HttpRequest
+
+from accounts.models import Membership, Role
+from grants import selectors
+from grants.models import Solicitation
+from grants.rules import APPLICANT_ROLES
+from grants.selectors.reports import REPORT_ROLES
+
+DASHBOARD_ROWS = 10
+
+
+def _our_applications(user) -> list:
+    ours = Membership.objects.active().filter(user=user).values("organization_id")
+    return list(
+        selectors.application_list(user=user)
+        .filter(case__participations__organization__in=ours, case__participations__role__in=APPLICANT_ROLES)
+        .distinct()
+        .order_by(F("case__closed_at").asc(nulls_first=True), "solicitation__justgrants_deadline", "-created_at")[
+            :DASHBOARD_ROWS
+        ]
+    )
+
+
+def _agency_solicitations(user) -> list[Solicitation]:
+    agencies = Membership.objects.active().filter(user=user, role__in=REPORT_ROLES, organization__kind="federal")
+    return list(
+        Solicitation.objects.filter(agency__in=agencies.values("organization_id"), published_at__isnull=False).order_by(
+            "-fiscal_year", "justgrants_deadline"
+        )[:DASHBOARD_ROWS]
+    )
+
+
+def dashboard_section(request: HttpRequest) -> dict | None:
+    user = request.user
+    applications = _our_applications(user)
+    solicitations = _agency_solicitations(user)
+    counts = selectors.stage_counts(user=user, solicitations=solicitations) if solicitations else {}
+    charts = [{"solicitation": s, "counts": counts[s.id]} for s in solicitations]
+    reviews = []
+    if Membership.objects.active().filter(user=user, role=Role.PEER_REVIEWER).exists():
+        reviews = list(selectors.assignment_list_for_reviewer(user=user)[:DASHBOARD_ROWS])
+    if not (applications or charts or reviews):
+        return None
+    return {
+        "template": "grants/dashboard.html",
+        "context": {"applications": applications, "charts": charts, "assignments": reviews},
+    }

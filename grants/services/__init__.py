@@ -1,0 +1,45 @@
+"""Writes of the grants app: each user action is one function, one transaction."""
+
+from grants.services.applications import (
+    application_create,
+    application_document_upload,
+    application_update,
+    budget_set,
+    co_applicant_add,
+)
+from grants.services.decisions import decision_record
+from grants.services.reviews import review_declare, review_submit, reviewer_assign
+from grants.services.solicitations import (
+    category_add,
+    criterion_add,
+    solicitation_create,
+    solicitation_publish,
+    solicitation_update,
+)
+from grants.services.submission import (
+    application_sign,
+    application_submit,
+    completeness_record,
+    grants_gov_record,
+)
+
+__all__ = [
+    "application_create",
+    "application_document_upload",
+    "application_sign",
+    "application_submit",
+    "application_update",
+    "budget_set",
+    "category_add",
+    "co_applicant_add",
+    "completeness_record",
+    "criterion_add",
+    "decision_record",
+    "grants_gov_record",
+    "review_declare",
+    "review_submit",
+    "reviewer_assign",
+    "solicitation_create",
+    "solicitation_publish",
+    "solicitation_update",
+]
