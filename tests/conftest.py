@@ -108,3 +108,9 @@ def outsider(db):
 @pytest.fixture
 def staff(db):
     return factories.UserFactory(is_staff=True, full_name="Stella Staff")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Uploads (demo documents too) go to a folder of the test's own, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path / "media"

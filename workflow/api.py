@@ -185,7 +185,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True)
     def timeline(self, request, pk=None):
         case = self.get_object()
-        page = self.paginate_queryset(selectors.case_timeline(case=case))
+        page = self.paginate_queryset(selectors.case_timeline(case=case, user=request.user))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(responses=MilestoneSerializer(many=True))

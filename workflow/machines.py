@@ -62,6 +62,8 @@ class Machine:
     after_commit: dict[str, list[Hook]] = field(default_factory=dict)
     # The domain app's page for a case of this kind; the generic case page when None.
     page_url: Callable[..., str] | None = None
+    # Words for the domain's own timeline events: describe_event(event) -> sentence, or None for the default.
+    describe_event: Callable[..., str | None] | None = None
 
     def __post_init__(self) -> None:
         self._stages = {stage.name: stage for stage in self.stages}

@@ -115,14 +115,24 @@ class EventQuerySet(models.QuerySet):
         raise AppendOnlyError("Events are append-only.")
 
 
+class Audience(models.TextChoices):
+    ALL = "all", "Everyone on the case"
+    REVIEWERS = "reviewers", "Reviewers and BJA only"
+
+
 class Event(models.Model):
-    """One line of a case's history. Append-only here and, on PostgreSQL, by a trigger."""
+    """One line of a case's history. Append-only here and, on PostgreSQL, by a trigger.
+
+    Most events are read by everyone on the case; some (who reviews an application) only by
+    those with the review right, so peer reviewers stay anonymous to applicants.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     # PROTECT, not SET_NULL: nulling the actor would be an UPDATE, which the log refuses. Users are deactivated.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     verb = models.CharField(max_length=60)
     data = models.JSONField(default=dict, blank=True)
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EventQuerySet.as_manager()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from workflow.access import VIEW, case_rights
+from workflow.access import REVIEW, VIEW, case_rights
 from workflow.machines import Transition, registry
-from workflow.models import Case, Event, Milestone, MilestoneStatus, Participant
+from workflow.models import Audience, Case, Event, Milestone, MilestoneStatus, Participant
 
 
 def case_list(*, user: User, action: str = VIEW) -> QuerySet[Case]:
@@ -67,8 +67,11 @@ def _reasons(transition: Transition, *, user: User, case: Case) -> list[str]:
     ]
 
 
-def case_timeline(*, case: Case) -> QuerySet[Event]:
-    return Event.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
+def case_timeline(*, case: Case, user: User, rights: set[str] | None = None) -> QuerySet[Event]:
+    """The case's history in time order, without the events kept for reviewers when the user is not one."""
+    rights = case_rights(user=user, case=case) if rights is None else rights
+    events = Event.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
+    return events if REVIEW in rights else events.filter(audience=Audience.ALL)
 
 
 def milestone_list(*, case: Case) -> QuerySet[Milestone]:

@@ -13,12 +13,19 @@ from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from workflow.access import GRANT_ACTIONS, MANAGE, VIEW, case_rights
 from workflow.errors import GuardFailed
 from workflow.machines import Transition, registry
-from workflow.models import Case, CaseUserPermission, Event, Participant, ParticipantRole
+from workflow.models import Audience, Case, CaseUserPermission, Event, Participant, ParticipantRole
 
 
-def event_record(*, case: Case, actor: User | None, verb: str, data: dict | None = None) -> Event:
+def event_record(
+    *, case: Case, actor: User | None, verb: str, data: dict | None = None, audience: str = Audience.ALL
+) -> Event:
     """Append one line to the case's history. Call it inside the transaction of the change it records."""
-    return Event.objects.create(case=case, actor=actor, verb=verb, data=data or {})
+    return Event.objects.create(case=case, actor=actor, verb=verb, data=data or {}, audience=audience)
+
+
+def _grant_audience(permission: str) -> str:
+    # Who reviews an application is not the applicants' business.
+    return Audience.REVIEWERS if permission == "review_case" else Audience.ALL
 
 
 @transaction.atomic
@@ -147,7 +154,11 @@ def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -
     )
     if created:
         event_record(
-            case=case, actor=actor, verb="permission.granted", data={"user": user.email, "permission": permission}
+            case=case,
+            actor=actor,
+            verb="permission.granted",
+            data={"user": user.email, "permission": permission},
+            audience=_grant_audience(permission),
         )
     return grant
 
@@ -161,4 +172,10 @@ def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) 
     ).delete()
     if not deleted:
         raise NotFound(f"{user.email} has no “{permission}” grant on this case.")
-    event_record(case=case, actor=actor, verb="permission.revoked", data={"user": user.email, "permission": permission})
+    event_record(
+        case=case,
+        actor=actor,
+        verb="permission.revoked",
+        data={"user": user.email, "permission": permission},
+        audience=_grant_audience(permission),
+    )

@@ -149,7 +149,7 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
         "documents": visible_documents,
         "visible_document_ids": {document.pk for document in visible_documents},
         "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
-        "timeline": list(selectors.case_timeline(case=case)),
+        "timeline": list(selectors.case_timeline(case=case, user=user, rights=rights)),
     }
 
 

@@ -200,3 +200,15 @@ def test_every_failing_guard_is_its_own_error_entry(organization, admin, prep_te
         "A co-applicant or partner organization must take part.",
         "Every required preparation milestone must be approved.",
     ]
+
+
+def test_who_reviews_is_kept_from_the_applicants(case, grant_manager, peer_reviewer, partner, admin):
+    services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager)
+
+    def verbs(user):
+        return [row["verb"] for row in api_client(user).get(f"/api/v1/cases/{case.id}/timeline/").json()["results"]]
+
+    assert "permission.granted" in verbs(grant_manager)
+    assert "permission.granted" in verbs(peer_reviewer)
+    assert "permission.granted" not in verbs(partner)
+    assert "permission.granted" not in verbs(admin)

@@ -99,6 +99,9 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
     An upload's file name is shown only to those who may see the document: the
     event log is read by every participant, the document is not.
     """
+    machine = case.machine
+    if machine.describe_event and (sentence := machine.describe_event(event)):
+        return sentence
     actor = str(event.actor) if event.actor_id else "The system"
     data = event.data or {}
     title = data.get("title", "a milestone")
@@ -116,7 +119,8 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         done = "gave" if verb == "permission.granted" else "took back from"
         return f"{actor} {done} {data.get('user', 'a user')} the right to {right} the case."
     if verb == "checklist.added":
-        return f"{actor} added the checklist “{data.get('template', '')}” with {_count(data.get('items', 0), 'item')}."
+        checklist = data.get("title") or data.get("template", "")
+        return f"{actor} added the checklist “{checklist}” with {_count(data.get('items', 0), 'item')}."
     if verb == "milestone.submitted":
         return _with_text(f"{actor} submitted “{title}” for approval", data.get("note", ""))
     if verb == "milestone.approved":
