@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='event',
             name='audience',
-            field=models.CharField(choices=[('all', 'Everyone on the case'), ('reviewers', 'Reviewers and BJA only')], default='all', max_length=20),
+            field=models.CharField(choices=[('all', 'Everyone on the case'), ('reviewers', 'Reviewers and BJA only')], db_default='all', default='all', max_length=20),
         ),
     ]
