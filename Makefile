@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 SYSTEM_NPM := $(shell command -v npm 2>/dev/null)
 NPM := $(if $(SYSTEM_NPM),$(SYSTEM_NPM),$(BIN)/npm)
 
-.PHONY: run test test-fast lint format bootstrap migrate demo lock clean
+.PHONY: run test test-fast lint format bootstrap migrate demo lock clean bench
 
 bootstrap: $(VENV)/.installed node_modules/.installed var
 
@@ -66,6 +66,20 @@ format: bootstrap
 
 demo: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo
+
+# Benchmarks (not part of `make test`): each bench/*.py script, against PostgreSQL, in its own database
+# jmhcp_bench (created when missing; the scripts empty its tables). Results go to docs/benchmarks.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jmhcp_bench
+# bench/access_and_api.py generates the scale data (BENCH_PROFILE=small by default, national for the full run)
+# and loads the API with wrk (installed from Debian when missing); docs/benchmarks.md says more.
+bench: bootstrap
+	@command -v wrk >/dev/null || apt-get install -y wrk >/dev/null || sudo apt-get install -y wrk >/dev/null
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -c "import bench; bench.ensure_database()"
+	@for script in bench/*.py; do \
+		name=$$(basename $$script .py); [ "$$name" = "__init__" ] && continue; \
+		echo "==> bench/$$name.py"; \
+		BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.$$name || exit 1; \
+	done
 
 # Re-pin every dependency from requirements*.in into the lock files.
 lock:

@@ -15,7 +15,7 @@ import dj_database_url
 import dj_email_url
 
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str
-from tasks.schedule import BEAT_SCHEDULE
+from tasks.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "grants",
     "partnerships",
 ]
+# Benchmarks only (docs/benchmarks.md): the scale data generator and the bare comparison view. Never in production.
+BENCH_ENABLED = env_bool("BENCH", False)
+if BENCH_ENABLED:
+    INSTALLED_APPS.append("bench")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -231,6 +235,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "accounts.models.Role",
         "ParticipantRoleEnum": "workflow.models.ParticipantRole",
+        "TaskStatusEnum": "tasks.models.TaskStatus",
+        "NotificationStatusEnum": "tasks.models.NotificationStatus",
         "AgreementKindEnum": "partnerships.choices.AgreementKind",
         "AssessmentStatusEnum": "partnerships.choices.AssessmentStatus",
         "TATopicEnum": "partnerships.choices.TATopic",
@@ -256,17 +262,64 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 # Beat's heartbeat runs every 30 s; /healthz calls the worker stale after this many seconds.
 WORKER_HEARTBEAT_STALE_SECONDS = env_int("WORKER_HEARTBEAT_STALE_SECONDS", 120)
 
+
+def _days(name: str, default: list[int]) -> list[int]:
+    """A comma-separated list of whole days, e.g. REMINDER_DAYS_BEFORE=7,1."""
+    try:
+        days = [int(item) for item in env_list(name, [str(day) for day in default])]
+    except ValueError:
+        raise ConfigurationError(name, "must be comma-separated whole numbers of days, e.g. 7,1") from None
+    if any(day < 1 for day in days):
+        raise ConfigurationError(name, "must hold positive numbers of days")
+    return sorted(set(days), reverse=True)
+
+
+# Reminders (docs/reminders.md). Windows count days before or after a due date, in its organization's zone.
+REMINDER_DAYS_BEFORE = _days("REMINDER_DAYS_BEFORE", [7, 1])
+REMINDER_DAYS_BEFORE_CHOICES = sorted(
+    set(_days("REMINDER_DAYS_BEFORE_CHOICES", [30, 14, 7, 3, 2, 1])) | set(REMINDER_DAYS_BEFORE), reverse=True
+)
+REMINDER_OVERDUE_EVERY_DAYS = env_int("REMINDER_OVERDUE_EVERY_DAYS", 3)
+REMINDER_ESCALATE_AFTER_DAYS = env_int("REMINDER_ESCALATE_AFTER_DAYS", 7)
+REMINDER_OVERDUE_STOP_AFTER_DAYS = env_int("REMINDER_OVERDUE_STOP_AFTER_DAYS", 90)
+# Local hour (in the deadline's zone) at which a day's window opens, so nobody is reminded at midnight.
+REMINDER_HOUR = env_int("REMINDER_HOUR", 7)
+REMINDER_SWEEP_SECONDS = env_int("REMINDER_SWEEP_SECONDS", 300)
+NOTIFICATION_DELIVERY_SECONDS = env_int("NOTIFICATION_DELIVERY_SECONDS", 60)
+NOTIFICATION_MAX_ATTEMPTS = env_int("NOTIFICATION_MAX_ATTEMPTS", 5)
+# First retry after this many seconds, then twice as long each time.
+NOTIFICATION_RETRY_SECONDS = env_int("NOTIFICATION_RETRY_SECONDS", 60)
+# A worker's claim on an outbox row lapses after this long, so a killed worker's rows are sent by another.
+NOTIFICATION_CLAIM_SECONDS = env_int("NOTIFICATION_CLAIM_SECONDS", 300)
+NOTIFICATION_BATCH_SIZE = env_int("NOTIFICATION_BATCH_SIZE", 100)
+# Local hour (in the user's zone) after which the daily digest goes out.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
+for _name, _hour in (("REMINDER_HOUR", REMINDER_HOUR), ("DIGEST_HOUR", DIGEST_HOUR)):
+    if not 0 <= _hour <= 23:
+        raise ConfigurationError(_name, "must be an hour from 0 to 23")
+for _name in ("REMINDER_OVERDUE_EVERY_DAYS", "REMINDER_ESCALATE_AFTER_DAYS", "NOTIFICATION_MAX_ATTEMPTS",
+              "NOTIFICATION_CLAIM_SECONDS", "NOTIFICATION_BATCH_SIZE", "REMINDER_SWEEP_SECONDS"):  # fmt: skip
+    if globals()[_name] < 1:
+        raise ConfigurationError(_name, "must be a positive number")
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    sweep_seconds=REMINDER_SWEEP_SECONDS, delivery_seconds=NOTIFICATION_DELIVERY_SECONDS
+)
+
+
 # Extension points: config knows every app, the apps do not know each other.
 # Each loader adds its demo data (idempotently) after those before it; `manage.py load_demo` runs them in order.
-DEMO_LOADERS = ["accounts.demo.demo_load", "grants.demo.load", "partnerships.demo.load"]
+DEMO_LOADERS = ["accounts.demo.demo_load", "tasks.demo.load", "grants.demo.load", "partnerships.demo.load"]
 # Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
-DASHBOARD_SECTIONS: list[str] = ["grants.dashboard.dashboard_section", "partnerships.dashboard.section"]
+DASHBOARD_SECTIONS: list[str] = [
+    "tasks.dashboard.my_tasks_section",
+    "grants.dashboard.dashboard_section",
+    "partnerships.dashboard.section",
+]
 
 LOGGING = {
     "version": 1,
@@ -276,3 +329,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Post-award clocks (docs/grants.md). Copied onto each award when it is made, so a later change of policy
+# does not move the dates of awards already made; the suspension grace is read when flags are computed.
+AWARD_ACCEPTANCE_DAYS = env_int("AWARD_ACCEPTANCE_DAYS", 45)
+AWARD_SUSPENSION_DAYS = env_int("AWARD_SUSPENSION_DAYS", 15)
+AWARD_CLOSEOUT_DAYS = env_int("AWARD_CLOSEOUT_DAYS", 120)
+AWARD_MODIFICATION_PERCENT = env_int("AWARD_MODIFICATION_PERCENT", 10)

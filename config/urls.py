@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,3 +18,7 @@ urlpatterns = [
     path("cases/", include("workflow.urls")),
     path("", include("accounts.urls")),
 ]
+
+if settings.BENCH_ENABLED:
+    # The bare comparison view of docs/benchmarks.md: benchmarks only, never in production.
+    urlpatterns.append(path("", include("bench.scale.urls")))

@@ -1,0 +1,72 @@
+"""Task list filters, shared by the API (django-filter backend) and the pages (its form, USWDS-rendered)."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from tasks.models import OPEN_STATUSES, TaskStatus
+from workflow.access import user_organization_ids
+from workflow.machines import registry as machines
+
+ACTIVE = "active"
+STATUS_CHOICES = [(ACTIVE, "Not finished (open, in progress, blocked)"), *TaskStatus.choices, ("all", "Any status")]
+
+
+class TaskFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None
+    )
+    assignee = django_filters.NumberFilter(label="Assigned to", field_name="assignee_id")
+    assignee_organization = django_filters.NumberFilter(label="Organization", field_name="assignee_organization_id")
+    case = django_filters.NumberFilter(label="Case", field_name="case_id")
+    case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=[])
+    due_after = django_filters.DateFilter(
+        label="Due on or after",
+        field_name="due_date",
+        lookup_expr="gte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    due_before = django_filters.DateFilter(
+        label="Due on or before",
+        field_name="due_date",
+        lookup_expr="lte",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    overdue = django_filters.BooleanFilter(label="Only overdue", method="filter_overdue", widget=forms.CheckboxInput)
+    mine = django_filters.BooleanFilter(label="Only mine", method="filter_mine", widget=forms.CheckboxInput)
+
+    def __init__(self, data=None, *args, assignee_choices=None, hide=(), **kwargs):
+        # With no status asked for, a list shows unfinished tasks: what people act on.
+        if data is not None and not data.get("status"):
+            data = data.copy()
+            data["status"] = ACTIVE
+        super().__init__(data, *args, **kwargs)
+        self.filters["case_kind"].extra["choices"] = machines.kinds()
+        if assignee_choices is not None:
+            self.filters["assignee"].extra["widget"] = forms.Select(choices=[("", "Anyone"), *assignee_choices])
+        for name in hide:
+            self.filters.pop(name, None)
+
+    def filter_status(self, queryset, name, value):
+        if value == ACTIVE:
+            return queryset.filter(status__in=OPEN_STATUSES)
+        if value == "all":
+            return queryset
+        return queryset.filter(status=value)
+
+    def filter_mine(self, queryset, name, value):
+        """Tasks for the requesting user, or for one of their organizations with nobody assigned."""
+        if not value or self.request is None:
+            return queryset
+        user = self.request.user
+        return queryset.filter(
+            Q(assignee=user) | Q(assignee__isnull=True, assignee_organization__in=user_organization_ids(user))
+        )
+
+    def filter_overdue(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(due_date__lt=timezone.localdate()), status__in=OPEN_STATUSES)

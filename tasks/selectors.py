@@ -1,0 +1,205 @@
+"""Reads of the tasks app. Every list starts from ``Case.objects.visible_to``: no view filters by hand."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from django.db.models import F, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Membership, Organization, OrganizationKind, Role, User
+from accounts.selectors import membership_role
+from config.errors import NotAllowed, NotFound
+from tasks.models import (
+    OPEN_STATUSES,
+    CalendarFeed,
+    Deadline,
+    Notification,
+    NotificationStatus,
+    ReminderPreference,
+    Task,
+    TaskComment,
+)
+from tasks.reminders.registry import registry
+from workflow.access import VIEW, user_organization_ids
+from workflow.models import Case, Event, ParticipantRole, Visibility
+
+FEED_PAST_DAYS = 90
+INBOX_STATUSES = [status for status in NotificationStatus.values if status != NotificationStatus.CANCELLED]
+
+
+def _visible_cases(user: User, action: str = VIEW):
+    return Case.objects.visible_to(user, action).values("id")
+
+
+def task_order(queryset: QuerySet[Task]) -> QuerySet[Task]:
+    """Overdue first, then by due date (earliest first), undated last; urgent before normal on a day."""
+    return queryset.order_by(F("due_date").asc(nulls_last=True), "-priority", "id")
+
+
+def task_list_for_user(*, user: User) -> QuerySet[Task]:
+    """Every task of every case the user may see, with what a list row shows."""
+    return Task.objects.filter(case__in=_visible_cases(user)).select_related(
+        "case", "case__organization", "assignee", "assignee_organization"
+    )
+
+
+def task_list_mine(*, user: User) -> QuerySet[Task]:
+    """Tasks for the user or, unassigned to a person, for one of their organizations."""
+    mine = Q(assignee=user) | Q(assignee__isnull=True, assignee_organization__in=user_organization_ids(user))
+    return task_list_for_user(user=user).filter(mine)
+
+
+def task_list_for_case(*, user: User, case: Case) -> QuerySet[Task]:
+    return task_list_for_user(user=user).filter(case=case)
+
+
+def task_list_for_organization(*, user: User, organization: Organization) -> QuerySet[Task]:
+    """The organization's tasks, among the cases the user may see."""
+    return task_list_for_user(user=user).filter(assignee_organization=organization)
+
+
+def task_get_for_user(*, user: User, task_id: int) -> Task:
+    """The task, or Task.DoesNotExist (answer 404) when the user may not see its case."""
+    return task_list_for_user(user=user).select_related("created_by", "completed_by", "milestone").get(pk=task_id)
+
+
+def open_count(queryset: QuerySet[Task]) -> int:
+    return queryset.filter(status__in=OPEN_STATUSES).count()
+
+
+def _comment_condition(user: User) -> Q:
+    organizations = user_organization_ids(user)
+    federal = user_organization_ids(user, kind=OrganizationKind.FEDERAL)
+    bja_in_case = Q(task__case__participations__organization__in=federal)
+    return (
+        Q(visibility=Visibility.ALL)
+        | Q(organization__in=organizations)
+        | (Q(visibility=Visibility.ORGANIZATION_AND_BJA) & bja_in_case)
+    )
+
+
+def comment_list_for_user(*, user: User, task: Task) -> QuerySet[TaskComment]:
+    """Comments on a task the user may read: all participants', their organization's, and "with BJA" ones."""
+    comments = TaskComment.objects.filter(task=task).select_related("author", "organization")
+    if not user.is_staff:
+        comments = comments.filter(_comment_condition(user)).distinct()
+    return comments.order_by("created_at", "id")
+
+
+def comment_readers(*, comment: TaskComment) -> set[int] | None:
+    """Ids of the people a comment's visibility lets read it; None means everyone who sees the case."""
+    if comment.visibility == Visibility.ALL:
+        return None
+    organizations = [comment.organization_id]
+    if comment.visibility == Visibility.ORGANIZATION_AND_BJA:
+        organizations += list(
+            comment.task.case.participations.filter(organization__kind=OrganizationKind.FEDERAL).values_list(
+                "organization_id", flat=True
+            )
+        )
+    members = Membership.objects.active().filter(organization_id__in=organizations).values_list("user_id", flat=True)
+    return set(members) | set(User.objects.filter(is_staff=True, is_active=True).values_list("id", flat=True))
+
+
+def task_history(*, task: Task) -> QuerySet[Event]:
+    return Event.objects.filter(case_id=task.case_id, data__task=task.pk).select_related("actor").order_by("created_at")
+
+
+def organization_admin_check(*, user: User, organization: Organization) -> None:
+    """Outsiders learn nothing (NotFound); members who are not admins are refused (NotAllowed)."""
+    if user.is_staff and user.is_active:
+        return
+    role = membership_role(user=user, organization=organization)
+    if role is None:
+        raise NotFound("Organization not found.")
+    if role != Role.ADMIN:
+        raise NotAllowed("Only an administrator of this organization can reassign its tasks.")
+
+
+def is_working_member(*, user: User, organization: Organization) -> bool:
+    return membership_role(user=user, organization=organization) not in (None, Role.VIEWER)
+
+
+def assignable_groups(*, case: Case) -> list[tuple[Organization, list[User]]]:
+    """Who a task on this case can go to: each participating organization, and its people who work on cases.
+
+    Party organizations' admins and members hold the edit right; a reviewing agency's grant managers the
+    review right (the same rule as ``workflow.access.RIGHTS``). Two queries.
+    """
+    participants = list(case.participations.select_related("organization").order_by("added_at", "id"))
+    reviewing = {p.organization_id for p in participants if p.role == ParticipantRole.REVIEWER}
+    memberships = (
+        Membership.objects.active()
+        .filter(organization__in=[p.organization_id for p in participants])
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+    people: dict[int, list[User]] = {p.organization_id: [] for p in participants}
+    for membership in memberships:
+        roles = (Role.GRANT_MANAGER,) if membership.organization_id in reviewing else (Role.ADMIN, Role.MEMBER)
+        if membership.role in roles:
+            people[membership.organization_id].append(membership.user)
+    return [(p.organization, people[p.organization_id]) for p in participants if p.organization.is_active]
+
+
+def organization_members_for_reassign(*, organization: Organization) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__organization=organization,
+        memberships__is_active=True,
+        memberships__role__in=[role for role in Role.values if role != Role.VIEWER],
+    ).order_by("full_name", "email")
+
+
+def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
+    """The user's notifications about cases they may still see (and digests), newest first."""
+    return (
+        Notification.objects.filter(recipient=user, status__in=INBOX_STATUSES)
+        .filter(Q(case__isnull=True) | Q(case__in=_visible_cases(user)))
+        .select_related("case")
+        .order_by("-created_at", "-id")
+    )
+
+
+def notification_unread_count(*, user: User) -> int:
+    return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
+
+
+def preference_for_user(*, user: User) -> ReminderPreference:
+    """The user's preferences, or an unsaved row holding the defaults."""
+    return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
+
+
+def deadline_list_for_feed(*, user: User) -> QuerySet[Deadline]:
+    """Open deadlines the user may see, for their calendar: each source may narrow its own rows."""
+    if not user.is_active:
+        return Deadline.objects.none()
+    since = timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
+    sources = Q(pk__in=[])
+    for source in registry:
+        sources |= source.feed_condition(user)
+    return (
+        Deadline.objects.filter(closed_at__isnull=True, due_date__gte=since, case__in=_visible_cases(user))
+        .filter(sources)
+        .select_related("case")
+        .order_by("due_date", "id")
+    )
+
+
+def calendar_feed_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
+    """The live feed this secret opens, or None (revoked, unknown, or its owner deactivated)."""
+    return (
+        CalendarFeed.objects.filter(token_hash=calendar_feed_hash(token), revoked_at__isnull=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+
+
+def calendar_feed_list(*, user: User) -> QuerySet[CalendarFeed]:
+    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True)

@@ -1,0 +1,189 @@
+"""The task and notification pages: access, forms without JavaScript, time zones, bounded queries."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tasks.models import CalendarFeed, Notification, ReminderPreference, Task, TaskComment, TaskStatus
+from tasks.services.inbox import notification_kinds
+from tasks.services.sweep import reminders_sweep
+from tasks.services.task import task_comment_add
+from tests.helpers import Write, assert_access_rules, assert_constant_queries
+from workflow.models import Visibility
+
+pytestmark = pytest.mark.django_db
+
+
+def browser(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_task_pages_hide_from_outsiders_and_refuse_viewers(make_task, case, member, viewer, outsider):
+    task = make_task()
+    assert_access_rules(
+        read_url=f"/tasks/{task.pk}/",
+        writes=[
+            Write("post", f"/tasks/{task.pk}/status/", {"status": "done"}),
+            Write("post", f"/tasks/{task.pk}/comments/", {"body": "hi", "visibility": "all"}),
+            Write("post", f"/tasks/{task.pk}/edit/", {"title": "Renamed"}),
+            Write("post", f"/cases/{case.pk}/tasks/", {"title": "New", "assign_to": f"org:{case.organization_id}"}),
+        ],
+        outsider=outsider,
+        viewer=viewer,
+        models=[Task, TaskComment],
+        client_factory=browser,
+    )
+    assert browser(outsider).get(f"/cases/{case.pk}/tasks/").status_code == 404
+    viewer_page = browser(viewer).get(f"/cases/{case.pk}/tasks/").content.decode()
+    assert "Add a task" not in viewer_page and task.title in viewer_page
+
+
+def test_a_task_is_added_inline_on_the_case_page(case, admin, member):
+    client = browser(admin)
+    page = client.get(f"/cases/{case.pk}/tasks/").content.decode()
+    assert f'value="user:{member.pk}:{case.organization_id}"' in page
+    due = (timezone.localdate() + timedelta(days=4)).isoformat()
+
+    response = client.post(
+        f"/cases/{case.pk}/tasks/",
+        {"title": "Train dispatchers", "assign_to": f"user:{member.pk}:{case.organization_id}", "due_date": due,
+         "priority": 2},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    task = Task.objects.get()
+    assert (task.title, task.assignee, task.due_date.isoformat()) == ("Train dispatchers", member, due)
+    listing = client.get(f"/cases/{case.pk}/tasks/").content.decode()
+    assert "Train dispatchers" in listing and "due in 4 days" in listing
+
+
+def test_a_refused_create_shows_the_error_next_to_the_field(case, admin):
+    response = browser(admin).post(f"/cases/{case.pk}/tasks/", {"title": "", "priority": 2})
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "usa-error-message" in page and "This field is required." in page
+
+
+def test_my_tasks_are_overdue_first_and_dated_in_my_time_zone(make_task, member):
+    make_task(title="Later", due_in=6)
+    make_task(title="Late", due_in=-3)
+    make_task(title="Blocked one", due_in=2)
+    page = browser(member).get("/tasks/").content.decode()
+
+    assert page.index("Late") < page.index("Blocked one") < page.index("Later")
+    assert "3 days overdue" in page and "due in 6 days" in page
+    assert browser(member).get("/tasks/?status=done").content.decode().count("task-detail") == 0
+
+
+def test_my_tasks_page_costs_the_same_queries_for_5_or_50_tasks(make_task, member):
+    client = browser(member)
+    assert_constant_queries(
+        request=lambda: client.get("/tasks/?page=1"),
+        grow=lambda count: [make_task(title=f"T{n}", due_in=n % 7 - 3) for n in range(count)],
+        small=5,
+        large=25,
+    )
+
+
+def test_the_task_page_works_without_javascript(make_task, member, partner):
+    task = make_task(due_in=2)
+    task_comment_add(task=task, actor=member, body="Our chief's view", visibility=Visibility.ORGANIZATION)
+    client = browser(member)
+
+    assert client.post(f"/tasks/{task.pk}/status/", {"status": "blocked", "reason": "Counsel"}).status_code == 302
+    assert (
+        client.post(f"/tasks/{task.pk}/comments/", {"body": "Sent to counsel", "visibility": "all"}).status_code == 302
+    )
+    new_due = (task.due_date + timedelta(days=7)).isoformat()
+    edit = {
+        "title": task.title,
+        "assign_to": f"org:{task.assignee_organization_id}",
+        "due_date": new_due,
+        "priority": 3,
+    }
+    assert client.post(f"/tasks/{task.pk}/edit/", edit).status_code == 302
+
+    task.refresh_from_db()
+    assert (task.status, task.assignee, task.due_date.isoformat()) == (TaskStatus.BLOCKED, None, new_due)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "Sent to counsel" in page and "Our chief&#x27;s view" in page
+    assert "Max Member changed the status from Open to Blocked — Counsel." in page
+    partner_page = browser(partner).get(f"/tasks/{task.pk}/").content.decode()
+    assert "Sent to counsel" in partner_page and "Our chief" not in partner_page
+
+
+def test_organization_tasks_page_and_bulk_reassign(make_task, organization, admin, member):
+    make_task(title="Hand me over")
+    client = browser(admin)
+    assert "Hand over someone's tasks" in client.get(f"/organizations/{organization.pk}/tasks/").content.decode()
+
+    response = client.post(f"/organizations/{organization.pk}/tasks/reassign/", {"from_user": member.pk, "to_user": ""})
+
+    assert response.status_code == 302
+    assert Task.objects.get().assignee is None
+    refused = browser(member).post(
+        f"/organizations/{organization.pk}/tasks/reassign/", {"from_user": member.pk, "to_user": ""}
+    )
+    assert refused.status_code == 403
+
+
+def test_the_unread_count_is_on_every_page_and_the_centre_marks_read(make_task, member):
+    make_task(due_in=1)
+    reminders_sweep()
+    client = browser(member)
+
+    dashboard = client.get("/").content.decode()
+    assert '2<span class="usa-sr-only"> unread</span>' in dashboard
+    assert "My tasks" in dashboard and "Draft the MOU" in dashboard
+    notification = Notification.objects.filter(recipient=member, kind="task").get()
+    opened = client.post(f"/notifications/{notification.pk}/read/", {"open": "1"})
+    assert opened.status_code == 302 and opened["Location"] == notification.url
+    assert '1<span class="usa-sr-only"> unread</span>' in client.get("/notifications/").content.decode()
+    assert client.post("/notifications/read-all/").status_code == 302
+    assert '0<span class="usa-sr-only"> unread</span>' in client.get("/notifications/").content.decode()
+
+
+def test_preferences_page_saves_windows_quiet_days_and_channels(member):
+    client = browser(member)
+    assert client.get("/notifications/preferences/").status_code == 200
+
+    channels = {f"channel_{kind}": "email" for kind in notification_kinds()}
+    channels.update(channel_task="digest", channel_task_activity="in_app")
+
+    response = client.post(
+        "/notifications/preferences/",
+        {"days_before": ["14", "1"], "on_due_day": "on", "quiet_days": ["6"], **channels},
+    )
+
+    assert response.status_code == 302
+    saved = ReminderPreference.objects.get(user=member)
+    assert (saved.days_before, saved.on_due_day, saved.overdue, saved.quiet_days) == ([14, 1], True, False, [6])
+    assert (saved.channels["task"], saved.channels["milestone"], saved.channels["task_activity"]) == (
+        "digest", "email", "in_app",
+    )  # fmt: skip
+
+
+def test_calendar_feed_page_shows_a_new_address_once_and_revokes(member):
+    client = browser(member)
+    made = client.post("/calendar/", {"name": "Phone"})
+    assert made.status_code == 201
+    assert "/calendar/" in made.content.decode() and ".ics" in made.content.decode()
+    listing = client.get("/calendar/").content.decode()
+    assert "Phone" in listing and ".ics" not in listing
+    feed = CalendarFeed.objects.get()
+    assert client.post(f"/calendar/{feed.pk}/revoke/").status_code == 302
+    assert CalendarFeed.objects.get().revoked_at is not None
+
+
+def test_pages_need_a_sign_in(make_task):
+    task = make_task()
+    for url in ("/tasks/", f"/tasks/{task.pk}/", "/notifications/", "/notifications/preferences/", "/calendar/"):
+        response = Client().get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"], url
