@@ -132,9 +132,7 @@ class Event(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     verb = models.CharField(max_length=60)
     data = models.JSONField(default=dict, blank=True)
-    audience = models.CharField(
-        max_length=20, choices=Audience.choices, default=Audience.ALL, db_default=Audience.ALL
-    )
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.ALL, db_default=Audience.ALL)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = EventQuerySet.as_manager()
