@@ -22,7 +22,8 @@ class TaskFilter(django_filters.FilterSet):
     assignee = django_filters.NumberFilter(label="Assigned to", field_name="assignee_id")
     assignee_organization = django_filters.NumberFilter(label="Organization", field_name="assignee_organization_id")
     case = django_filters.NumberFilter(label="Case", field_name="case_id")
-    case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=[])
+    # A callable, read on every use: kinds register at start-up, after this class is built (and cached by the schema).
+    case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=machines.kinds)
     due_after = django_filters.DateFilter(
         label="Due on or after",
         field_name="due_date",
@@ -44,7 +45,6 @@ class TaskFilter(django_filters.FilterSet):
             data = data.copy()
             data["status"] = ACTIVE
         super().__init__(data, *args, **kwargs)
-        self.filters["case_kind"].extra["choices"] = machines.kinds()
         if assignee_choices is not None:
             self.filters["assignee"].extra["widget"] = forms.Select(choices=[("", "Anyone"), *assignee_choices])
         for name in hide:
