@@ -241,6 +241,8 @@ SPECTACULAR_SETTINGS = {
         "AssessmentStatusEnum": "partnerships.choices.AssessmentStatus",
         "TATopicEnum": "partnerships.choices.TATopic",
         "DeliveryTypeEnum": "partnerships.choices.DeliveryType",
+        "ReportKindEnum": "grants.models.ReportKind",
+        "ModificationKindEnum": "grants.models.ModificationKind",
     },
 }
 

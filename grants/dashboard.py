@@ -1,7 +1,8 @@
 """The grants section of the role dashboard (settings.DASHBOARD_SECTIONS).
 
 Agency staff: our applications with their stage and next deadline. BJA staff: applications by stage for
-each of their agency's solicitations. Peer reviewers: their assigned reviews.
+each of their agency's solicitations. Peer reviewers: their assigned reviews. Everyone: the awards they see
+with acceptance countdowns, compliance flags and the next report.
 """
 
 from __future__ import annotations
@@ -48,9 +49,16 @@ def dashboard_section(request: HttpRequest) -> dict | None:
     reviews = []
     if Membership.objects.active().filter(user=user, role=Role.PEER_REVIEWER).exists():
         reviews = list(selectors.assignment_list_for_reviewer(user=user)[:DASHBOARD_ROWS])
-    if not (applications or charts or reviews):
+    awards = _awards(user)
+    if not (applications or charts or reviews or awards):
         return None
     return {
         "template": "grants/dashboard.html",
-        "context": {"applications": applications, "charts": charts, "assignments": reviews},
+        "context": {"applications": applications, "charts": charts, "assignments": reviews, "awards": awards},
     }
+
+
+def _awards(user) -> list:
+    """Awards the user sees with their clocks: offered ones (acceptance countdown) first, then by next report."""
+    rows = [(award, selectors.award_compliance(award)) for award in selectors.award_list(user=user)[:DASHBOARD_ROWS]]
+    return sorted(rows, key=lambda row: (not row[1].acceptance_open, not row[1].flags, row[0].acceptance_due))

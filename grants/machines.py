@@ -13,6 +13,8 @@ so the generic transitions endpoint cannot skip it.
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from grants.models import Application, AssignmentStatus, CompletenessOutcome, CompletenessReview, Decision, Outcome
 from grants.rules import APPLICATION_KIND, administers_lead, manages_grant, on_time, works_for_lead
 from grants.selectors.applications import application_readiness
@@ -187,6 +189,8 @@ MACHINE = Machine(
             (Guard("Record the decision not to fund, with its reason.", _decided(Outcome.NOT_FUNDED)),),
         ),
     ],
+    # By case id, so a list of cases needs no query per row; /grants/cases/{id}/ redirects to the application.
+    page_url=lambda case: reverse("grants-case", args=[case.pk]),
     on_enter={
         "submitted": [application_entered_submitted],
         "draft": [application_entered_draft],

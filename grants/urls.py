@@ -3,6 +3,7 @@
 from django.urls import path
 
 from grants.views import applications as a
+from grants.views import awards as w
 from grants.views import reports as r
 from grants.views import solicitations as s
 
@@ -39,4 +40,24 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/review/", a.review_submit, name="grants-review"),
     path("grants/applications/<int:application_id>/award/", a.decision_award, name="grants-award"),
     path("grants/applications/<int:application_id>/not-funded/", a.decision_not_funded, name="grants-not-funded"),
+    path("grants/cases/<int:case_id>/", w.case_redirect, name="grants-case"),
+    path("grants/awards/", w.award_lists, name="grants-awards"),
+    path("grants/awards/export/<slug:report>.<slug:extension>", w.award_export, name="grants-award-export"),
+    path("grants/awards/<int:award_id>/", w.award_detail, name="grants-award-detail"),
+    path("grants/awards/<int:award_id>/accept/", w.award_accept, name="grants-award-accept"),
+    path("grants/awards/<int:award_id>/decline/", w.award_decline, name="grants-award-decline"),
+    path("grants/awards/<int:award_id>/modifications/", w.modification_prepare, name="grants-modification"),
+    path(
+        "grants/awards/<int:award_id>/modifications/<int:modification_id>/<slug:step>/",
+        w.modification_action,
+        name="grants-modification-step",
+    ),
+    path("grants/awards/<int:award_id>/match/", w.match_report, name="grants-match"),
+    path("grants/awards/<int:award_id>/planning-spending/", w.planning_spending, name="grants-planning-spending"),
+    path("grants/awards/<int:award_id>/reports/<int:report_id>/", w.report_detail, name="grants-award-report"),
+    path(
+        "grants/awards/<int:award_id>/reports/<int:report_id>/<slug:step>/",
+        w.report_action,
+        name="grants-award-report-step",
+    ),
 ]

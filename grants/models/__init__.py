@@ -7,6 +7,15 @@ from grants.models.applications import (
     CompletenessOutcome,
     CompletenessReview,
 )
+from grants.models.awards import (
+    Award,
+    MatchReport,
+    Modification,
+    ModificationKind,
+    ModificationStatus,
+    Report,
+    ReportKind,
+)
 from grants.models.reviews import AssignmentStatus, Decision, Outcome, ReviewAssignment, ReviewScore
 from grants.models.solicitations import (
     Category,
@@ -20,6 +29,7 @@ __all__ = [
     "Application",
     "ApplicationSignoff",
     "AssignmentStatus",
+    "Award",
     "BudgetYear",
     "Category",
     "CompletenessOutcome",
@@ -27,8 +37,14 @@ __all__ = [
     "Criterion",
     "Decision",
     "DocumentKind",
+    "MatchReport",
+    "Modification",
+    "ModificationKind",
+    "ModificationStatus",
     "Outcome",
     "Program",
+    "Report",
+    "ReportKind",
     "ReviewAssignment",
     "ReviewScore",
     "Solicitation",

@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from accounts.models import Role, User
 from grants import forms, selectors
 from grants.machines import DEDICATED
-from grants.models import Application, AssignmentStatus, Decision
+from grants.models import Application, AssignmentStatus, Award, Decision
 from grants.rules import administers_lead, manages_grant, on_time, project_years, reviewing_staff, works_for_lead
 from grants.services.reviews import ASSIGNABLE_STAGES
 from grants.views.common import render_page
@@ -101,6 +101,7 @@ def application_context(request: HttpRequest, application: Application, bound: d
         budget_lines=list(application.budget_years.all()),
         completeness_reviews=list(application.completeness_reviews.select_related("reviewer")),
         decision=Decision.objects.filter(application=application).select_related("decided_by").first(),
+        award=Award.objects.visible_to(user).filter(application=application).only("id", "number").first(),
         next_deadline=selectors.application_next_deadline(application),
     )
     if stage == "draft":

@@ -88,3 +88,19 @@ def submitted(application, admin, bh_admin):
 @pytest.fixture
 def in_peer_review(submitted, grant_manager):
     return flow.to_peer_review(submitted, grant_manager)
+
+
+@pytest.fixture
+def awarded(in_peer_review, grant_manager, reviewer):
+    """The application of the story, awarded ($540,000, Oct 1 next year for 36 months)."""
+    flow.review(in_peer_review, grant_manager, reviewer)
+    flow.to_decision(in_peer_review, grant_manager)
+    flow.award(in_peer_review, grant_manager)
+    return flow.fresh(in_peer_review)
+
+
+@pytest.fixture
+def award(awarded):
+    from grants.models import Award
+
+    return Award.objects.select_related("case").get(application=awarded)

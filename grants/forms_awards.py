@@ -1,0 +1,53 @@
+"""Forms of the award pages. They only parse input; the services decide what is allowed."""
+
+from __future__ import annotations
+
+from django import forms
+
+from grants.forms import DATE, SHORT_TEXT
+from grants.models import ModificationKind
+from grants.services.modifications import BUDGET_CATEGORIES
+
+BUDGET_CHOICES = [("", "—")] + [(name, name.replace("_", " ").capitalize()) for name in BUDGET_CATEGORIES]
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(label="Why the award is declined", widget=SHORT_TEXT, max_length=2000)
+
+
+class ReportTextForm(forms.Form):
+    text = forms.CharField(label="Report", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label="Comment", widget=SHORT_TEXT, max_length=5000, required=False)
+
+
+class ModificationForm(forms.Form):
+    prefix = "modification"
+    kind = forms.ChoiceField(label="Kind of modification", choices=ModificationKind.choices)
+    description = forms.CharField(label="What changes and why", widget=SHORT_TEXT, max_length=5000)
+    new_end = forms.DateField(label="New end date (no-cost extension)", widget=DATE, required=False)
+    move_from = forms.ChoiceField(label="Move from (budget change)", choices=BUDGET_CHOICES, required=False)
+    move_to = forms.ChoiceField(label="Move to (budget change)", choices=BUDGET_CHOICES, required=False)
+    move_amount = forms.DecimalField(label="Amount moved ($)", min_value=0, decimal_places=2, required=False)
+
+    def service_fields(self) -> dict:
+        data = self.cleaned_data
+        moves = []
+        if data["move_from"] or data["move_to"] or data["move_amount"]:
+            moves = [{"from": data["move_from"], "to": data["move_to"], "amount": data["move_amount"]}]
+        return {"kind": data["kind"], "description": data["description"], "new_end": data["new_end"], "moves": moves}
+
+
+class MatchForm(forms.Form):
+    prefix = "match"
+    year = forms.IntegerField(label="Project year", min_value=0)
+    amount = forms.DecimalField(label="Match spent ($)", decimal_places=2)
+    note = forms.CharField(label="Note", max_length=300, required=False)
+
+
+class PlanningSpendingForm(forms.Form):
+    prefix = "planning"
+    amount = forms.DecimalField(label="Planning spending ($)", decimal_places=2)
+    description = forms.CharField(label="What it paid for", max_length=300, required=False)

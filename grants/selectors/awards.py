@@ -1,0 +1,208 @@
+"""Reads for awards: lists through `Case.objects.visible_to`, and the clocks computed from dates.
+
+"Suspended" and "locked" are not stored: they follow from the reports not yet submitted and today's date
+where the award's dates are stated, so submitting a late report clears them by itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet, Sum
+from django.utils import timezone
+
+from accounts.models import Membership, User
+from config.errors import NotFound
+from grants import reporting
+from grants.models import Award, MatchReport, Report, ReportKind
+from grants.rules import APPLICANT_ROLES, period_last_day, project_years
+from workflow.access import VIEW
+
+UPCOMING_DAYS = 30
+
+
+def award_list(*, user: User, action: str = VIEW) -> QuerySet[Award]:
+    open_reports = Report.objects.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING)
+    return (
+        Award.objects.visible_to(user, action)
+        .select_related("case", "case__organization", "application__category", "grant_manager")
+        .prefetch_related(Prefetch("reports", queryset=open_reports.order_by("due_date", "id"), to_attr="open_reports"))
+        .order_by("acceptance_due", "id")
+    )
+
+
+def award_get(*, user: User, award_id: int, action: str = VIEW) -> Award:
+    award = award_list(user=user, action=action).filter(pk=award_id).first()
+    if award is None:
+        raise NotFound("Award not found.")
+    return award
+
+
+def award_for_case(*, user: User, case_id: int) -> Award:
+    award = Award.objects.visible_to(user).filter(case_id=case_id).only("id").first()
+    if award is None:
+        raise NotFound("Award not found.")
+    return award
+
+
+@dataclass
+class Compliance:
+    today: date
+    acceptance_open: bool
+    acceptance_days_left: int
+    acceptance_overdue: bool
+    suspended: list[Report] = field(default_factory=list)
+    locked: list[Report] = field(default_factory=list)
+    overdue: list[Report] = field(default_factory=list)
+    upcoming: list[Report] = field(default_factory=list)
+    closeout_open: bool = False
+    closeout_days_left: int = 0
+    closeout_overdue: bool = False
+
+    @property
+    def acceptance_days_overdue(self) -> int:
+        return -self.acceptance_days_left
+
+    @property
+    def next_report(self) -> Report | None:
+        return (self.overdue or self.upcoming or [None])[0]
+
+    @property
+    def flags(self) -> list[str]:
+        return [
+            label
+            for label, on in (
+                ("Acceptance overdue", self.acceptance_overdue),
+                ("Funds suspended", bool(self.suspended)),
+                ("Drawdowns locked", bool(self.locked)),
+                ("Reports overdue", bool(self.overdue)),
+                ("Closeout overdue", self.closeout_overdue),
+            )
+            if on
+        ]
+
+
+def award_today(award: Award, now=None) -> date:
+    return reporting.local_today(now or timezone.now(), award.time_zone)
+
+
+def award_compliance(award: Award, today: date | None = None) -> Compliance:
+    """The clocks of one award; reads `award.open_reports` (award_list prefetches it) or queries them."""
+    today = today or award_today(award)
+    reports = getattr(award, "open_reports", None)
+    if reports is None:
+        reports = list(
+            award.reports.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING).order_by("due_date")
+        )
+    stage = award.case.stage
+    live = stage in ("planning", "implementation", "closeout")
+    grace = settings.AWARD_SUSPENSION_DAYS
+    result = Compliance(
+        today=today,
+        acceptance_open=stage == "offered",
+        acceptance_days_left=reporting.days_left(award.acceptance_due, today),
+        acceptance_overdue=stage == "offered" and reporting.is_late(award.acceptance_due, today),
+    )
+    if live:
+        late = [report for report in reports if reporting.is_late(report.due_date, today)]
+        result.overdue = late
+        result.suspended = [
+            r
+            for r in late
+            if r.kind in reporting.PERFORMANCE_KINDS and reporting.suspends_funds(r.due_date, today, grace)
+        ]
+        result.locked = [r for r in late if r.kind in reporting.FINANCIAL_KINDS]
+        horizon = today + timedelta(days=UPCOMING_DAYS)
+        result.upcoming = [r for r in reports if today <= r.due_date <= horizon]
+        result.closeout_open = today >= reporting.closeout_opens(award.end) and stage != "closed"
+        result.closeout_days_left = reporting.days_left(award.closeout_due, today)
+        result.closeout_overdue = result.closeout_open and reporting.is_late(award.closeout_due, today)
+    return result
+
+
+def report_list(*, award: Award) -> QuerySet[Report]:
+    return award.reports.select_related("milestone", "drafted_by", "milestone__submitted_by", "milestone__decided_by")
+
+
+def report_get(*, user: User, report_id: int, action: str = VIEW) -> Report:
+    report = (
+        Report.objects.filter(award__in=Award.objects.visible_to(user, action).values("id"), pk=report_id)
+        .select_related("award", "award__case", "milestone")
+        .first()
+    )
+    if report is None:
+        raise NotFound("Report not found.")
+    return report
+
+
+def reporting_calendar(*, user: User) -> QuerySet[Report]:
+    """Reports still owed by the awards of the user's organizations, soonest first ("our reporting calendar")."""
+    ours = Membership.objects.active().filter(user=user).values("organization_id")
+    awards = Award.objects.visible_to(user).filter(
+        case__participations__organization__in=ours, case__participations__role__in=APPLICANT_ROLES
+    )
+    return (
+        Report.objects.filter(award__in=awards.values("id"), milestone__status__in=("open", "changes_requested"))
+        .select_related("award", "award__case", "milestone", "drafted_by")
+        .order_by("due_date", "award_id", "id")
+    )
+
+
+@dataclass(frozen=True)
+class MatchYear:
+    year: int
+    start: date
+    end: date
+    federal: Decimal
+    committed: Decimal
+    required_percent: Decimal
+    required: Decimal
+    reported: Decimal
+
+    @property
+    def shortfall(self) -> Decimal:
+        """What is still to be reported to meet the commitment (never less than the category's minimum)."""
+        return max(Decimal(0), max(self.committed, self.required) - self.reported)
+
+    @property
+    def reported_percent(self) -> Decimal:
+        total = self.federal + self.reported
+        return (100 * self.reported / total).quantize(Decimal("0.1")) if total else Decimal(0)
+
+
+def match_years(*, award: Award) -> list[MatchYear]:
+    """Per project year: federal share, committed match, the category's minimum, reported match, shortfall.
+
+    The minimum is a share of the year's total cost (federal + match), as in the application's budget.
+    """
+    category = award.application.category
+    budget = {line.year: line for line in award.application.budget_years.all()}
+    reported = dict(
+        MatchReport.objects.filter(award=award)
+        .values("year")
+        .annotate(total=Sum("amount"))
+        .values_list("year", "total")
+    )
+    rows = []
+    for year in range(1, project_years(award.start, award.end) + 1):
+        line = budget.get(year)
+        federal = line.federal_amount if line else Decimal(0)
+        percent = category.match_percent(year)
+        required = (federal * percent / (100 - percent)).quantize(Decimal("0.01")) if percent < 100 else federal
+        start = award.start if year == 1 else period_last_day(award.start, 12 * (year - 1)) + timedelta(days=1)
+        rows.append(
+            MatchYear(
+                year=year,
+                start=start,
+                end=min(period_last_day(award.start, 12 * year), award.end),
+                federal=federal,
+                committed=line.match_amount if line else Decimal(0),
+                required_percent=percent,
+                required=required,
+                reported=reported.get(year, Decimal(0)),
+            )
+        )
+    return rows

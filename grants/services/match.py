@@ -1,0 +1,35 @@
+"""Match (cost share) the grantees report per project year."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from accounts.models import User
+from config.errors import ServiceError
+from grants.models import Award, MatchReport
+from grants.rules import project_years
+from grants.services.awards import award_lock, award_require
+from workflow import services
+from workflow.access import EDIT
+
+
+@transaction.atomic
+def match_report(*, award: Award, actor: User, year: int, amount: Decimal, note: str = "") -> MatchReport:
+    award = award_lock(award)
+    award_require(award, actor, EDIT, "Only the grantees' staff report match.")
+    years = project_years(award.start, award.end)
+    if year is None or not 1 <= year <= years:
+        raise ServiceError(
+            f"Year {year} is outside the award: it has project years 1 to {years}.", field="year", code="year_outside"
+        )
+    if amount is None or amount <= 0:
+        raise ServiceError("Enter an amount above $0.", field="amount", code="invalid")
+    entry = MatchReport(award=award, year=year, amount=amount, note=note.strip(), reported_by=actor)
+    entry.full_clean()
+    entry.save()
+    services.event_record(
+        case=award.case, actor=actor, verb="match.reported", data={"year": year, "amount": str(amount)}
+    )
+    return entry
