@@ -65,9 +65,18 @@ AUTHORIZED_REPRESENTATIVE = Rule(
 GRANT_MANAGER = Rule("Only the award's BJA grant manager does this.", manages_grant)
 LEAD_STAFF = Rule("Only the lead agency's staff (an admin or member) starts implementation.", works_for_lead)
 
+
+def _report_owner(milestone) -> str | None:
+    # A report goes drafter -> lead agency -> BJA on its own page; the generic endpoints would skip a step.
+    if Report.objects.filter(milestone=milestone).exists():
+        return "Reports move through their own page: drafted, approved by the lead agency, then by BJA."
+    return None
+
+
 MACHINE = Machine(
     kind=AWARD_KIND,
     label="JMHCP award",
+    milestone_owner=_report_owner,
     initial="offered",
     stages=[
         Stage("offered", "Offered: waiting for acceptance"),

@@ -265,7 +265,8 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         )
 
     def _act(self, service, **kwargs):
-        milestone = service(milestone=self.get_object(), actor=self.request.user, **kwargs)
+        milestone = self.get_object()
+        checklists.milestone_act_generic(service, milestone=milestone, actor=self.request.user, **kwargs)
         return Response(MilestoneSerializer(self.get_queryset().get(pk=milestone.pk)).data)
 
     @extend_schema(request=MilestoneActionSerializer)
@@ -292,8 +293,7 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
-        checklists.milestone_sign_off(milestone=self.get_object(), actor=request.user)
-        return Response(MilestoneSerializer(self.get_queryset().get(pk=pk)).data)
+        return self._act(checklists.milestone_sign_off)
 
 
 class DocumentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):

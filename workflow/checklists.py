@@ -154,6 +154,21 @@ def milestone_add(
     return milestone
 
 
+def milestone_act_generic(service, *, milestone: Milestone, actor: User, **kwargs):
+    """Run a milestone service for the engine's own endpoints (generic API and case page).
+
+    A domain that moves some milestones through steps of its own (a report is drafted, approved by the
+    lead agency, then by BJA) names them with its machine's `milestone_owner`; those are refused here,
+    so nobody can skip the domain's steps through the generic endpoints. Domain services call the
+    milestone services directly.
+    """
+    owner = milestone.case.machine.milestone_owner
+    reason = owner(milestone) if owner else None
+    if reason:
+        raise NotAllowed(reason, code="domain_managed")
+    return service(milestone=milestone, actor=actor, **kwargs)
+
+
 def _locked(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("case").get(pk=milestone.pk)
 

@@ -209,7 +209,7 @@ def _milestone_action(
     return _act(
         request,
         case,
-        lambda: service(milestone=milestone, actor=request.user, **form.cleaned_data),
+        lambda: checklists.milestone_act_generic(service, milestone=milestone, actor=request.user, **form.cleaned_data),
         done=lambda _: done(milestone),
     )
 
@@ -261,7 +261,9 @@ def milestone_sign_off(request: HttpRequest, case_id: int, milestone_id: int) ->
     return _act(
         request,
         case,
-        lambda: checklists.milestone_sign_off(milestone=milestone, actor=request.user),
+        lambda: checklists.milestone_act_generic(
+            checklists.milestone_sign_off, milestone=milestone, actor=request.user
+        ),
         done=lambda signoff: f"You signed “{milestone.title}” for {signoff.organization}.",
     )
 

@@ -204,3 +204,13 @@ def test_award_page_shows_the_countdown_and_why_implementation_is_locked(award, 
     page = page_client(admin).get(f"/grants/awards/{award.pk}/").content.decode()
     assert "Implementation is locked until BJA approves every planning deliverable." in page
     assert "Performance measures (PMT): Oct 1, " in page
+
+
+def test_reports_cannot_skip_their_chain_through_the_generic_milestone_endpoints(accepted, bh_admin, grant_manager):
+    report = award_flow.first_quarterly(accepted)
+    url = f"/api/v1/milestones/{report.milestone_id}/"
+    response = api_client(bh_admin).post(url + "submit/", {"note": "PMT figures"}, format="json")
+    assert response.status_code == 403 and response.json()["code"] == "domain_managed"
+    assert api_client(grant_manager).post(url + "approve/", {}, format="json").status_code == 403
+    report.milestone.refresh_from_db()
+    assert report.milestone.status == "open"
