@@ -87,7 +87,7 @@ class TokenView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         """Revoke the token this request was made with."""
-        from knox.auth import TokenAuthentication
+        from accounts.auth import TokenAuthentication
 
         result = TokenAuthentication().authenticate(request)
         if result is None:

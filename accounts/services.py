@@ -136,6 +136,7 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
 def api_token_create(*, user: User, request=None) -> tuple[AuthToken, str]:
     """A new expiring API token (knox stores only its hash); refused past the per-user limit."""
     User.objects.select_for_update().filter(pk=user.pk).exists()  # Serialize concurrent logins of one user.
+    AuthToken.objects.filter(user=user, expiry__lt=timezone.now()).delete()  # Housekeeping, once per sign-in.
     limit = settings.REST_KNOX.get("TOKEN_LIMIT_PER_USER")
     if limit and AuthToken.objects.filter(user=user, expiry__gt=timezone.now()).count() >= limit:
         raise Conflict(

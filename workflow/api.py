@@ -159,7 +159,10 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     filterset_fields = ["kind", "stage", "organization"]
 
     def get_queryset(self):
-        return selectors.case_list(user=self.request.user).order_by("-opened_at", "-id")
+        if self.action in ("list", "retrieve"):
+            return selectors.case_list(user=self.request.user).order_by("-opened_at", "-id")
+        # The actions below answer with other rows: the case alone is enough (no participants prefetch).
+        return Case.objects.visible_to(self.request.user).order_by("-opened_at", "-id")
 
     @extend_schema(responses=ParticipantSerializer(many=True))
     @action(detail=True)

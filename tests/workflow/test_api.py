@@ -212,3 +212,17 @@ def test_who_reviews_is_kept_from_the_applicants(case, grant_manager, peer_revie
     assert "permission.granted" in verbs(peer_reviewer)
     assert "permission.granted" not in verbs(partner)
     assert "permission.granted" not in verbs(admin)
+
+
+def test_the_timeline_costs_at_most_six_queries_with_a_token(case, admin):
+    from knox.models import AuthToken
+    from rest_framework.test import APIClient
+
+    from tests.helpers import count_queries
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {AuthToken.objects.create(admin)[1]}")
+    client.get(f"/api/v1/cases/{case.id}/timeline/")
+    queries, sql, response = count_queries(lambda: client.get(f"/api/v1/cases/{case.id}/timeline/"))
+    assert response.status_code == 200
+    assert queries <= 6, "\n".join(sql)
