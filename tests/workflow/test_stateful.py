@@ -241,6 +241,7 @@ class CaseUnderFire(RuleBasedStateMachine):
             milestone.status = MilestoneStatus.APPROVED
         elif action == "request_changes":
             milestone.status = MilestoneStatus.CHANGES_REQUESTED
+            milestone.signed.clear()  # Sending a joint item back clears its sign-offs.
         else:
             milestone.signed.add(SIGNS_FOR[person])
 
