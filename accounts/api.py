@@ -14,6 +14,7 @@ from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import selectors, services
+from accounts.auth import TokenAuthentication
 from accounts.models import Membership, Organization, Role, User
 
 
@@ -87,8 +88,6 @@ class TokenView(APIView):
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
         """Revoke the token this request was made with."""
-        from accounts.auth import TokenAuthentication
-
         result = TokenAuthentication().authenticate(request)
         if result is None:
             raise PermissionDenied("Send the token to revoke in the Authorization header.")
@@ -99,6 +98,8 @@ class TokenView(APIView):
 @extend_schema(request=None, responses={204: None})
 class TokenRevokeAllView(LogoutAllView):
     """Revoke every API token of the signed-in user (sign out of all API clients)."""
+
+    authentication_classes = [TokenAuthentication]
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
