@@ -33,7 +33,6 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/sign/", a.application_sign, name="grants-sign"),
     path("grants/applications/<int:application_id>/grants-gov/", a.grants_gov_record, name="grants-grants-gov"),
     path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),
-    path("grants/applications/<int:application_id>/transition/", a.application_transition, name="grants-transition"),
     path("grants/applications/<int:application_id>/completeness/", a.completeness_record, name="grants-completeness"),
     path("grants/applications/<int:application_id>/reviewers/", a.reviewer_assign, name="grants-assign"),
     path("grants/applications/<int:application_id>/declaration/", a.review_declare, name="grants-declare"),

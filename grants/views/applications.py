@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -17,8 +16,6 @@ from grants.models import Application, Outcome
 from grants.rules import project_years
 from grants.views.application_page import application_page
 from grants.views.common import form_action, found, message_and, run
-from workflow.forms import TransitionForm
-from workflow.services import case_transition
 
 
 def _application(request: HttpRequest, application_id: int) -> Application:
@@ -188,24 +185,6 @@ def application_submit(request: HttpRequest, application_id: int) -> HttpRespons
             expected_version=data.get("expected_version"),
         ),
         done=lambda _: "The application was submitted in JustGrants.",
-        anchor="",
-    )
-
-
-@login_required
-@require_POST
-def application_transition(request: HttpRequest, application_id: int) -> HttpResponse:
-    """The steps that carry no data of their own (withdraw, start a review, close one) through the engine."""
-    form = TransitionForm(request.POST)
-    if not form.is_valid():
-        application = _application(request, application_id)
-        messages.error(request, "The form was not accepted: say which step to take.")
-        return redirect(_url(application))
-    return _button_action(
-        request,
-        application_id,
-        call=lambda application: case_transition(case=application.case, actor=request.user, **form.cleaned_data),
-        done=lambda case: f"The application moved to {case.stage_label}.",
         anchor="",
     )
 

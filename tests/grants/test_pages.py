@@ -56,7 +56,7 @@ def test_application_page_forms_outsider_404_viewer_403(in_peer_review, outsider
         Write("post", base + "sign/"),
         Write("post", base + "grants-gov/"),
         Write("post", base + "submit/"),
-        Write("post", base + "transition/", {"name": "withdraw"}),
+        Write("post", f"/cases/{in_peer_review.case_id}/transitions/", {"name": "withdraw"}),  # the engine's door
         Write("post", base + "completeness/", {"finding": "complete"}),
         Write("post", base + "reviewers/", {"reviewer": reviewer.id}),
         Write("post", base + "declaration/", {"declaration": "no_conflict"}),
