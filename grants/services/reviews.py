@@ -15,7 +15,7 @@ from grants.rules import manages_grant
 from grants.services.common import application_lock, expect_stage, refuse_unless, require
 from workflow import services
 from workflow.access import MANAGE, VIEW
-from workflow.models import Participant, ParticipantRole
+from workflow.models import Audience, Participant, ParticipantRole
 
 ASSIGNABLE_STAGES = ("submitted", "completeness_review", "peer_review")
 
@@ -65,7 +65,11 @@ def reviewer_assign(
     services.case_grant(case=application.case, user=reviewer, permission="review_case", actor=actor)
     # The event names no reviewer: applicants read the timeline, and peer reviewers stay anonymous to them.
     services.event_record(
-        case=application.case, actor=actor, verb="review.assigned", data={"assignment": assignment.pk}
+        case=application.case,
+        actor=actor,
+        verb="review.assigned",
+        data={"assignment": assignment.pk},
+        audience=Audience.REVIEWERS,
     )
     return assignment
 
@@ -97,7 +101,9 @@ def review_declare(*, application: Application, actor: User, no_conflict: bool, 
     assignment.declared_at, assignment.conflict_note = now, note.strip()
     assignment.save(update_fields=["status", "declared_at", "conflict_note"])
     verb = "review.declared" if no_conflict else "review.recused"
-    services.event_record(case=application.case, actor=actor, verb=verb, data={"assignment": assignment.pk})
+    services.event_record(
+        case=application.case, actor=actor, verb=verb, data={"assignment": assignment.pk}, audience=Audience.REVIEWERS
+    )
     return assignment
 
 
@@ -162,6 +168,10 @@ def review_submit(
     assignment.status, assignment.submitted_at, assignment.comment = AssignmentStatus.SUBMITTED, timezone.now(), comment
     assignment.save(update_fields=["total", "status", "submitted_at", "comment"])
     services.event_record(
-        case=application.case, actor=actor, verb="review.submitted", data={"assignment": assignment.pk}
+        case=application.case,
+        actor=actor,
+        verb="review.submitted",
+        data={"assignment": assignment.pk},
+        audience=Audience.REVIEWERS,
     )
     return assignment

@@ -181,3 +181,20 @@ def test_stage_chart_is_an_accessible_inline_svg(submitted, grant_manager):
     page = page.decode()
     assert '<svg xmlns="http://www.w3.org/2000/svg" role="img"' in page
     assert "1 application. Draft: 0, Submitted: 1" in page
+
+
+def test_applicants_never_learn_who_reviews_them_through_the_generic_timeline(
+    in_peer_review, admin, reviewer, grant_manager
+):
+    from tests.helpers import api_client
+
+    flow.review(in_peer_review, grant_manager, reviewer)
+
+    verbs = [
+        e["verb"]
+        for e in api_client(admin)
+        .get(f"/api/v1/cases/{in_peer_review.case_id}/timeline/?page_size=100")
+        .json()["results"]
+    ]
+    assert not [verb for verb in verbs if verb.startswith(("review.", "permission."))]
+    assert in_peer_review.case.events.filter(verb__startswith="review.").exists(), "there were review events to hide"
