@@ -1,4 +1,4 @@
-"""API conventions shared by every app: the error shape and bounded pagination.
+"""API conventions shared by every app: the error shape and bounded pagination without a count.
 
 Every error answer looks like::
 
@@ -12,17 +12,97 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from config.errors import ServiceError
 
 
-class Pagination(PageNumberPagination):
+class Pagination(BasePagination):
+    """Numbered pages of at most 100 rows that do not count the whole list.
+
+    A page is read with one row more than it shows: that row says whether a next page exists. The total
+    (``count``) costs a second pass over every matching row, which on a grant manager's 13,000 cases or a
+    partner's task list is most of the request's time (docs/benchmarks.md), so it is sent only when asked
+    for with ``?count=true``. ``?page=N`` past the end answers 404, as an unknown page should.
+    """
+
     page_size = 25
-    page_size_query_param = "page_size"
     max_page_size = 100
+    page_query_param = "page"
+    page_size_query_param = "page_size"
+    count_query_param = "count"
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.request = request
+        self.page_size = self._positive(request.query_params.get(self.page_size_query_param), self.page_size)
+        self.page_size = min(self.page_size, self.max_page_size)
+        self.page = self._positive(request.query_params.get(self.page_query_param), 1, strict=True)
+        offset = (self.page - 1) * self.page_size
+        rows = list(queryset[offset : offset + self.page_size + 1])
+        if self.page > 1 and not rows:
+            raise exceptions.NotFound("Invalid page.")
+        self.has_next = len(rows) > self.page_size
+        wanted = request.query_params.get(self.count_query_param, "").lower() in ("1", "true", "yes")
+        self.count = queryset.count() if wanted else None
+        return rows[: self.page_size]
+
+    def _positive(self, value: str | None, default: int, *, strict: bool = False) -> int:
+        if value in (None, ""):
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            number = 0
+        if number < 1:
+            if strict:
+                raise exceptions.NotFound("Invalid page.")
+            return default
+        return number
+
+    def get_paginated_response(self, data):
+        body = {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+        if self.count is not None:
+            body = {"count": self.count, **body}
+        return Response(body)
+
+    def get_next_link(self) -> str | None:
+        if not self.has_next:
+            return None
+        return replace_query_param(self.request.build_absolute_uri(), self.page_query_param, self.page + 1)
+
+    def get_previous_link(self) -> str | None:
+        if self.page == 1:
+            return None
+        url = self.request.build_absolute_uri()
+        if self.page == 2:
+            return remove_query_param(url, self.page_query_param)
+        return replace_query_param(url, self.page_query_param, self.page - 1)
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["next", "previous", "results"],
+            "properties": {
+                "count": {"type": "integer", "description": "Every matching row; only with ?count=true."},
+                "next": {"type": "string", "nullable": True, "format": "uri"},
+                "previous": {"type": "string", "nullable": True, "format": "uri"},
+                "results": schema,
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        def parameter(name, description, kind="integer"):
+            return {"name": name, "required": False, "in": "query", "description": description,
+                    "schema": {"type": kind}}  # fmt: skip
+
+        return [
+            parameter(self.page_query_param, "A page number (from 1)."),
+            parameter(self.page_size_query_param, f"Rows per page, at most {self.max_page_size}."),
+            parameter(self.count_query_param, "true: also send the total (an extra pass).", "boolean"),
+        ]
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:

@@ -6,9 +6,16 @@ from django.contrib.auth.models import Group, Permission
 from accounts.models import Role
 from config.errors import NotAllowed, NotFound
 from tests import factories
-from workflow import services
+from workflow import access, services
 from workflow.access import case_rights
 from workflow.models import Case, CaseGroupPermission, Event
+
+
+@pytest.fixture(autouse=True, params=["few cases: UNION", "many cases: EXISTS"])
+def strategy(request, monkeypatch):
+    """Every rule here holds in both of visible_to's query forms (a user with few or with many cases)."""
+    monkeypatch.setattr(access, "MANY_CASES", 10**9 if request.param.startswith("few") else 1)
+    return request.param
 
 
 def rights(user, case):
@@ -82,9 +89,11 @@ def test_revoking_a_grant_that_does_not_exist_is_not_found(case, admin, peer_rev
         services.case_revoke(case=case, user=peer_reviewer, permission="view_case", actor=admin)
 
 
-def test_visible_to_is_one_query(case, member, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_visible_to_is_two_queries_memberships_then_cases(case, member, strategy, django_assert_num_queries):
+    with django_assert_num_queries(2) as queries:
         assert len(list(Case.objects.visible_to(member, "edit"))) == 1
+    form = "EXISTS" if "EXISTS" in strategy else "UNION"
+    assert form in queries.captured_queries[-1]["sql"]
 
 
 def test_a_role_only_federal_memberships_have_gives_nothing_elsewhere(case, organization):

@@ -1,0 +1,67 @@
+"""API pagination (config.api.Pagination): numbered pages that do not count the list unless asked to."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.helpers import api_client, count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def five_tasks(make_task):
+    return [make_task(title=f"T{n}", due_in=n) for n in range(5)]
+
+
+def test_pages_follow_next_and_previous_links_without_a_count(five_tasks, member):
+    client = api_client(member)
+
+    first = client.get("/api/v1/tasks/?page_size=2").json()
+    assert "count" not in first
+    assert [row["title"] for row in first["results"]] == ["T0", "T1"]
+    assert first["previous"] is None
+    assert first["next"].endswith("/api/v1/tasks/?page=2&page_size=2")
+
+    second = client.get(first["next"]).json()
+    assert [row["title"] for row in second["results"]] == ["T2", "T3"]
+    assert second["previous"].endswith("/api/v1/tasks/?page_size=2")
+
+    last = client.get(second["next"]).json()
+    assert [row["title"] for row in last["results"]] == ["T4"]
+    assert last["next"] is None
+    assert last["previous"].endswith("page=2&page_size=2")
+
+
+def test_exactly_full_last_page_has_no_next(five_tasks, member):
+    assert api_client(member).get("/api/v1/tasks/?page_size=5").json()["next"] is None
+
+
+def test_count_only_when_asked_and_it_costs_one_query(five_tasks, member):
+    client = api_client(member)
+    client.get("/api/v1/tasks/?page_size=2")  # Warm the session and content types.
+    plain, _, _ = count_queries(lambda: client.get("/api/v1/tasks/?page_size=2"))
+    counted, _, _ = count_queries(lambda: client.get("/api/v1/tasks/?page_size=2&count=true"))
+    assert counted == plain + 1
+    assert client.get("/api/v1/tasks/?page_size=2&count=true").json()["count"] == 5
+
+
+@pytest.mark.parametrize("page", ["4", "0", "-1", "two"])
+def test_unknown_page_is_a_404_in_the_error_shape(five_tasks, member, page):
+    response = api_client(member).get(f"/api/v1/tasks/?page_size=2&page={page}")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "message": "Invalid page.", "errors": []}
+
+
+def test_page_size_is_bounded_and_bad_sizes_fall_back_to_the_default(member, make_task):
+    for n in range(3):
+        make_task(title=f"T{n}")
+    client = api_client(member)
+    assert len(client.get("/api/v1/tasks/?page_size=1000").json()["results"]) == 3
+    assert len(client.get("/api/v1/tasks/?page_size=abc").json()["results"]) == 3
+    assert len(client.get("/api/v1/tasks/?page_size=1").json()["results"]) == 1
+
+
+def test_an_empty_list_is_one_page(member):
+    body = api_client(member).get("/api/v1/tasks/").json()
+    assert body == {"next": None, "previous": None, "results": []}
