@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from accounts.models import Organization, User
 from accounts.selectors import organization_list_for_user
 from config.errors import NotFound
+from config.rows import Rows, grouped, moment, person
 from tasks import selectors
 from tasks.filters import TaskFilter
 from tasks.models import Task, TaskComment, TaskPriority, TaskStatus
@@ -109,11 +110,40 @@ class ReassignSerializer(serializers.Serializer):
     )
 
 
-def _tasks(queryset):
-    return selectors.task_order(queryset.prefetch_related("watchers"))
+# TaskSerializer's fields, read with values() for lists (config/rows.py); `watchers` is added by task_rows().
+TASK_ROWS = Rows(
+    id="id", case="case_id", case_title="case__title", title="title", description="description",
+    assignee="assignee_id", assignee_name=person("assignee"), assignee_organization="assignee_organization_id",
+    assignee_organization_name="assignee_organization__name", created_by="created_by_id", due_date="due_date",
+    due_time="due_time", priority="priority", status="status", blocked_reason="blocked_reason",
+    completed_at=moment("completed_at"), completed_by="completed_by_id", milestone="milestone_id",
+    origin_kind="origin_kind", origin_id="origin_id", origin_label="origin_label", created_at=moment("created_at"),
+    updated_at=moment("updated_at"),
+)  # fmt: skip
 
 
-class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+def task_rows(page: list[dict]) -> list[dict]:
+    """A page of TASK_ROWS values as TaskSerializer would write it, with the watchers in one more query."""
+    rows = TASK_ROWS.render(page)
+    watchers = grouped(
+        Task.watchers.through.objects.filter(task_id__in=[row["id"] for row in rows])
+        .order_by("user__full_name", "user__email")
+        .values_list("task_id", "user_id")
+    )
+    for row in rows:
+        row["watchers"] = watchers.get(row["id"], [])
+    return rows
+
+
+class TaskListMixin(mixins.ListModelMixin):
+    """Lists of tasks: one query for the page's rows, one for their watchers, no models."""
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(TASK_ROWS.values(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response(task_rows(page))
+
+
+class TaskViewSet(TaskListMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Tasks of every case you may see. ``?mine=true``: yours and your organizations' unassigned ones.
 
     Unfinished tasks are listed unless ``status`` says otherwise (``all``, ``done``…); overdue first.
@@ -124,7 +154,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     queryset = Task.objects.none()  # For the schema; get_queryset() scopes to the user.
 
     def get_queryset(self):
-        return _tasks(selectors.task_list_for_user(user=self.request.user))
+        return selectors.task_order(selectors.task_list_for_user(user=self.request.user))
 
     def filter_queryset(self, queryset):
         # List filters (unfinished by default) are for lists: a finished task is still found by its id.
@@ -189,7 +219,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data)
 
 
-class CaseTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class CaseTaskViewSet(TaskListMixin, viewsets.GenericViewSet):
     """The tasks of one case (GET) and a new one on it (POST)."""
 
     serializer_class = TaskSerializer
@@ -205,7 +235,7 @@ class CaseTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return self._case
 
     def get_queryset(self):
-        return _tasks(selectors.task_list_for_case(user=self.request.user, case=self.case()))
+        return selectors.task_order(selectors.task_list_for_case(user=self.request.user, case=self.case()))
 
     @extend_schema(request=TaskWriteSerializer, responses={201: TaskSerializer})
     def create(self, request, case_pk=None):
@@ -216,7 +246,7 @@ class CaseTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return Response(TaskSerializer(self.get_queryset().get(pk=task.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class OrganizationTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class OrganizationTaskViewSet(TaskListMixin, viewsets.GenericViewSet):
     """An organization's tasks (on cases you may see); its admins hand a member's tasks over in bulk."""
 
     serializer_class = TaskSerializer
@@ -227,7 +257,9 @@ class OrganizationTaskViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         return get_object_or_404(organization_list_for_user(user=self.request.user), pk=self.kwargs["organization_pk"])
 
     def get_queryset(self):
-        return _tasks(selectors.task_list_for_organization(user=self.request.user, organization=self.organization()))
+        return selectors.task_order(
+            selectors.task_list_for_organization(user=self.request.user, organization=self.organization())
+        )
 
     @extend_schema(request=ReassignSerializer, responses=ReassignedSerializer)
     @action(detail=False, methods=["post"])

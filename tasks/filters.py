@@ -15,6 +15,12 @@ ACTIVE = "active"
 STATUS_CHOICES = [(ACTIVE, "Not finished (open, in progress, blocked)"), *TaskStatus.choices, ("all", "Any status")]
 
 
+def _case_kinds() -> list[tuple[str, str]]:
+    # A function, not the bound method `machines.kinds`: every FilterSet deep-copies its filters, and a
+    # bound method would drag a deep copy of the whole machine registry into every request.
+    return machines.kinds()
+
+
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None
@@ -23,7 +29,7 @@ class TaskFilter(django_filters.FilterSet):
     assignee_organization = django_filters.NumberFilter(label="Organization", field_name="assignee_organization_id")
     case = django_filters.NumberFilter(label="Case", field_name="case_id")
     # A callable, read on every use: kinds register at start-up, after this class is built (and cached by the schema).
-    case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=machines.kinds)
+    case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=_case_kinds)
     due_after = django_filters.DateFilter(
         label="Due on or after",
         field_name="due_date",

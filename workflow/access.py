@@ -161,7 +161,7 @@ def _participation_condition(action: str, memberships) -> Q | None:
 
 
 def case_rights(*, user, case) -> set[str]:
-    """Every action the user may perform on this one case, from the same tables as ``visible_to``.
+    """Every action the user may perform on this one case (a Case or its id), from ``visible_to``'s tables.
 
     Two small queries (the user's participating memberships, then the user's and groups' grants)
     instead of one ``visible_to`` query per action: services call this on every write.

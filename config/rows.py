@@ -1,0 +1,82 @@
+"""List rows read with ``QuerySet.values()``: what a ModelSerializer returns, without building models.
+
+A list page holds 25 to 100 rows. Building a model for each row and each related row, then sending every
+field through DRF's field machinery, costs several times more than the query itself (docs/benchmarks.md).
+The hot lists (tasks, cases, a case's timeline) therefore describe their rows here. Each output key is read
+from one or more ``values()`` lookups and formatted like the serializer field it stands for. The serializer
+stays the documented schema and answers the detail and write endpoints. A test renders both for the same
+objects and compares them, so the two cannot drift apart.
+
+    TASK_ROWS = Rows(id="id", case="case_id", assignee_name=person("assignee"), created_at=moment("created_at"))
+    page = paginator.paginate_queryset(TASK_ROWS.values(queryset), request)
+    data = TASK_ROWS.render(page)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from django.db.models import QuerySet
+from rest_framework import serializers
+
+
+class Column(NamedTuple):
+    lookups: tuple[str, ...]
+    value: Callable[..., object]
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def _same(value):
+    return value
+
+
+def _moment(value):
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def _name(full_name, email):
+    return full_name or email
+
+
+def moment(lookup: str) -> Column:
+    """A datetime, in the current time zone and ISO 8601, as DRF's DateTimeField writes it."""
+    return Column((lookup,), _moment)
+
+
+def person(prefix: str) -> Column:
+    """A user's display name (``str(user)``: full name, else email), None when there is no user."""
+    return Column((f"{prefix}__full_name", f"{prefix}__email"), _name)
+
+
+def computed(*lookups: str, value: Callable[..., object]) -> Column:
+    return Column(lookups, value)
+
+
+class Rows:
+    """Output key -> a ``values()`` lookup (a string) or a Column."""
+
+    def __init__(self, **columns: str | Column) -> None:
+        self.columns = {
+            key: Column((column,), _same) if isinstance(column, str) else column for key, column in columns.items()
+        }
+        self.lookups = list(dict.fromkeys(lookup for column in self.columns.values() for lookup in column.lookups))
+
+    def values(self, queryset: QuerySet) -> QuerySet:
+        return queryset.values(*self.lookups)
+
+    def render(self, rows: Iterable[dict]) -> list[dict]:
+        columns = list(self.columns.items())
+        return [
+            {key: column.value(*[row[lookup] for lookup in column.lookups]) for key, column in columns} for row in rows
+        ]
+
+
+def grouped(pairs: Iterable[tuple[object, object]]) -> dict[object, list]:
+    """[(key, value), …] -> {key: [value, …]}, keeping the order of the pairs."""
+    found: dict[object, list] = {}
+    for key, value in pairs:
+        found.setdefault(key, []).append(value)
+    return found
