@@ -1,6 +1,7 @@
 """Reminder sweep and delivery at scale, on PostgreSQL. Writes its results to docs/benchmarks.md.
 
     python -m bench.sweep                      # 100k and 1M tasks, 10,000 entering a window, 10,000 emails
+    BENCH_PROFILE=national python -m bench.sweep   # 100k, 1M and 2M tasks (the national profile's count)
     python -m bench.sweep --sizes 100000 --dry-run
 
 It uses its own database (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/jmhcp_bench``),
@@ -262,7 +263,10 @@ def write_section(text: str) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100000,1000000", help="comma-separated task counts")
+    national = os.environ.get("BENCH_PROFILE") == "national"
+    parser.add_argument(
+        "--sizes", default="100000,1000000" + (",2000000" if national else ""), help="comma-separated task counts"
+    )
     parser.add_argument("--due", type=int, default=10_000, help="tasks entering a window at sweep time")
     parser.add_argument("--emails", type=int, default=10_000, help="emails to deliver after the last sweep")
     parser.add_argument("--dry-run", action="store_true", help="print the results; leave docs/benchmarks.md alone")

@@ -121,6 +121,11 @@ def endpoints(actors: Actors) -> list[tuple[str, str, str]]:
     """(name, path with {size}, token) for the bare view and each API list measured."""
     return [
         ("bare view (1 SQL + json.dumps)", f"/bench/bare/tasks/?user={actors.partner.pk}&limit={{size}}", ""),
+        (
+            "same rows through DRF + token (the framework's floor)",
+            "/bench/drf/tasks/?limit={size}",
+            actors.partner_token,
+        ),
         ("GET /api/v1/tasks/?mine=true (partner)", "/api/v1/tasks/?mine=true&page_size={size}", actors.partner_token),
         ("GET /api/v1/cases/ (grant manager)", "/api/v1/cases/?page_size={size}", actors.manager_token),
         (

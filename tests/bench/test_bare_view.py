@@ -10,9 +10,10 @@ def test_bench_is_off_by_default():
     assert "bench" not in settings.INSTALLED_APPS
 
 
-def test_bare_view_is_not_routable_with_default_settings():
+@pytest.mark.parametrize("url", ["/bench/bare/tasks/", "/bench/drf/tasks/"])
+def test_bench_views_are_not_routable_with_default_settings(url):
     with pytest.raises(Resolver404):
-        resolve("/bench/bare/tasks/")
+        resolve(url)
 
 
 @pytest.mark.django_db
