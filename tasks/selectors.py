@@ -22,15 +22,16 @@ from tasks.models import (
     TaskComment,
 )
 from tasks.reminders.registry import registry
-from workflow.access import VIEW, user_organization_ids
+from workflow.access import VIEW, case_access, user_organization_ids
 from workflow.models import Case, Event, ParticipantRole, Visibility
 
 FEED_PAST_DAYS = 90
 INBOX_STATUSES = [status for status in NotificationStatus.values if status != NotificationStatus.CANCELLED]
 
 
-def _visible_cases(user: User, action: str = VIEW):
-    return Case.objects.visible_to(user, action).values("id")
+def _on_visible_cases(user: User, action: str = VIEW) -> Q:
+    """Rows (tasks, notifications, deadlines) of the cases the user may see."""
+    return case_access(user, action, case_field="case_id")
 
 
 def task_order(queryset: QuerySet[Task]) -> QuerySet[Task]:
@@ -40,7 +41,7 @@ def task_order(queryset: QuerySet[Task]) -> QuerySet[Task]:
 
 def task_list_for_user(*, user: User) -> QuerySet[Task]:
     """Every task of every case the user may see, with what a list row shows."""
-    return Task.objects.filter(case__in=_visible_cases(user)).select_related(
+    return Task.objects.filter(_on_visible_cases(user)).select_related(
         "case", "case__organization", "assignee", "assignee_organization"
     )
 
@@ -157,7 +158,7 @@ def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
     """The user's notifications about cases they may still see (and digests), newest first."""
     return (
         Notification.objects.filter(recipient=user, status__in=INBOX_STATUSES)
-        .filter(Q(case__isnull=True) | Q(case__in=_visible_cases(user)))
+        .filter(Q(case__isnull=True) | _on_visible_cases(user))
         .select_related("case")
         .order_by("-created_at", "-id")
     )
@@ -181,7 +182,7 @@ def deadline_list_for_feed(*, user: User) -> QuerySet[Deadline]:
     for source in registry:
         sources |= source.feed_condition(user)
     return (
-        Deadline.objects.filter(closed_at__isnull=True, due_date__gte=since, case__in=_visible_cases(user))
+        Deadline.objects.filter(_on_visible_cases(user), closed_at__isnull=True, due_date__gte=since)
         .filter(sources)
         .select_related("case")
         .order_by("due_date", "id")

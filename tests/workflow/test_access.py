@@ -2,13 +2,14 @@
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from accounts.models import Role
 from config.errors import NotAllowed, NotFound
 from tests import factories
 from workflow import access, services
-from workflow.access import case_rights
-from workflow.models import Case, CaseGroupPermission, Event
+from workflow.access import case_access, case_rights
+from workflow.models import Case, CaseGroupPermission, Event, Participant
 
 
 @pytest.fixture(autouse=True, params=["few cases: UNION", "many cases: EXISTS"])
@@ -74,6 +75,18 @@ def test_inactive_membership_user_or_organization_sees_nothing(case, member, org
 def test_superuser_sees_everything(case):
     root = factories.UserFactory(is_staff=True, is_superuser=True)
     assert Case.objects.visible_to(root, "manage").filter(pk=case.pk).exists()
+    # "Everything" survives an OR (an empty Q() would not: Q(a) | Q() is Q(a)).
+    assert Participant.objects.filter(Q(pk__in=[]) | case_access(root, case_field="case_id")).count() == 3
+
+
+def test_case_access_filters_rows_that_point_at_cases(case, member, partner, outsider):
+    def participants(user):
+        return set(Participant.objects.filter(case_access(user, case_field="case_id")).values_list("pk", flat=True))
+
+    everyone = set(case.participations.values_list("pk", flat=True))
+    assert participants(member) == participants(partner) == everyone
+    assert participants(outsider) == set()
+    assert set(Case.objects.filter(case_access(member)).values_list("pk", flat=True)) == {case.pk}
 
 
 def test_only_managers_grant(case, member, outsider, peer_reviewer):
