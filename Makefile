@@ -68,7 +68,7 @@ demo: migrate
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py load_demo
 
 # Benchmarks (not part of `make test`): each bench/*.py script, against PostgreSQL, in its own database
-# jmhcp_bench (created when missing; the scripts empty its tables). Results go to docs/benchmarks.md.
+# jmhcp_bench and jmhcp_bench_sweep (created when missing; the scripts empty their tables). Results: docs/benchmarks.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/jmhcp_bench
 # bench/access_and_api.py generates the scale data (BENCH_PROFILE=small by default, national for the full run)
 # and loads the API with wrk (installed from Debian when missing); docs/benchmarks.md says more.

@@ -4,12 +4,12 @@
     BENCH_PROFILE=national python -m bench.sweep   # 100k, 1M and 2M tasks (the national profile's count)
     python -m bench.sweep --sizes 100000 --dry-run
 
-It uses its own database (``BENCH_DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/jmhcp_bench``),
-creates it when missing, migrates it, and empties it before each size. Rows are made in bulk on the server
-(``INSERT … SELECT generate_series``). For each size it measures one sweep with `--due` tasks entering a
-window among all the others, then a sweep with nothing due. Then one process (what one solo Celery worker
-runs) delivers the notifications to a local SMTP sink (``python -m aiosmtpd``, a separate process) over a
-reused connection.
+It uses its own database (``BENCH_DATABASE_URL`` with ``_sweep`` added to its name, by default
+``postgres://postgres@127.0.0.1:5432/jmhcp_bench_sweep``), creates it when missing, migrates it, and empties
+it before each size. Rows are made in bulk on the server (``INSERT … SELECT generate_series``). For each size
+it measures one sweep with `--due` tasks entering a window among all the others, then a sweep with nothing
+due. Then one process (what one solo Celery worker runs) delivers the notifications to a local SMTP sink
+(``python -m aiosmtpd``, a separate process) over a reused connection.
 """
 
 from __future__ import annotations
@@ -271,7 +271,7 @@ def main() -> None:
     parser.add_argument("--emails", type=int, default=10_000, help="emails to deliver after the last sweep")
     parser.add_argument("--dry-run", action="store_true", help="print the results; leave docs/benchmarks.md alone")
     args = parser.parse_args()
-    url = ensure_database()
+    url = ensure_database(suffix="_sweep")
     port = free_port()
     setup_django(url, port)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from workflow.access import REVIEW, VIEW, case_rights
+from workflow.access import MANAGE, REVIEW, VIEW, case_rights
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, Event, Milestone, MilestoneStatus, Participant
 
@@ -67,11 +67,21 @@ def _reasons(transition: Transition, *, user: User, case: Case) -> list[str]:
     ]
 
 
-def case_timeline(*, case: Case, user: User, rights: set[str] | None = None) -> QuerySet[Event]:
-    """The case's history in time order, without the events kept for reviewers when the user is not one."""
+def case_timeline(*, case: Case | int, user: User, rights: set[str] | None = None) -> QuerySet[Event]:
+    """The case's history in time order, with the events kept for reviewers only for those who may read them.
+
+    Who reviews an application is hidden from the applicants, and peer reviewers stay anonymous to one
+    another: an event of the ``reviewers`` audience is shown to those who run the review (``review`` and
+    ``manage``: BJA's grant managers) and, otherwise, only to the reviewer who acted in it or whom it is about
+    (their own ``review_case`` grant, whose event names them in ``data["user"]``).
+    """
     rights = case_rights(user=user, case=case) if rights is None else rights
     events = Event.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
-    return events if REVIEW in rights else events.filter(audience=Audience.ALL)
+    if REVIEW in rights and MANAGE in rights:
+        return events
+    if REVIEW in rights:
+        return events.filter(Q(audience=Audience.ALL) | Q(actor=user) | Q(data__user=user.email))
+    return events.filter(audience=Audience.ALL)
 
 
 def milestone_list(*, case: Case) -> QuerySet[Milestone]:

@@ -198,3 +198,24 @@ def test_applicants_never_learn_who_reviews_them_through_the_generic_timeline(
     ]
     assert not [verb for verb in verbs if verb.startswith(("review.", "permission."))]
     assert in_peer_review.case.events.filter(verb__startswith="review.").exists(), "there were review events to hide"
+
+
+def test_peer_reviewers_see_only_their_own_review_events_and_managers_see_all(
+    in_peer_review, reviewer, reviewer2, grant_manager
+):
+    from tests.helpers import api_client
+
+    flow.review(in_peer_review, grant_manager, reviewer)
+    flow.review(in_peer_review, grant_manager, reviewer2)
+    url = f"/api/v1/cases/{in_peer_review.case_id}/timeline/?page_size=100"
+
+    def review_actors(user):
+        events = api_client(user).get(url).json()["results"]
+        return {event["actor"] for event in events if event["verb"] in ("review.declared", "review.submitted")}
+
+    assert review_actors(reviewer) == {reviewer.pk}
+    assert review_actors(reviewer2) == {reviewer2.pk}
+    assert review_actors(grant_manager) == {reviewer.pk, reviewer2.pk}
+    response = page_client(reviewer).get(f"/cases/{in_peer_review.case_id}/")
+    assert response.status_code == 200
+    assert "Victor Chen" in response.content.decode() and "Grace Adeyemi" not in response.content.decode()
