@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from tasks.models import OPEN_STATUSES, TaskStatus
-from workflow.access import user_organization_ids
+from tasks.selectors import mine_condition
 from workflow.machines import registry as machines
 
 ACTIVE = "active"
@@ -67,10 +67,7 @@ class TaskFilter(django_filters.FilterSet):
         """Tasks for the requesting user, or for one of their organizations with nobody assigned."""
         if not value or self.request is None:
             return queryset
-        user = self.request.user
-        return queryset.filter(
-            Q(assignee=user) | Q(assignee__isnull=True, assignee_organization__in=user_organization_ids(user))
-        )
+        return queryset.filter(mine_condition(self.request.user))
 
     def filter_overdue(self, queryset, name, value):
         if not value:

@@ -46,10 +46,20 @@ def task_list_for_user(*, user: User) -> QuerySet[Task]:
     )
 
 
+def mine_condition(user: User) -> Q:
+    """Tasks for the user or, unassigned to a person, for one of their organizations.
+
+    The organization ids are read first (one small query) and written into the condition as constants:
+    then PostgreSQL answers the OR with two index scans (``task_assignee_status_due_idx``,
+    ``task_org_status_due_idx``) instead of testing every open task, which for a grant manager with no
+    task of their own meant reading a million rows to show none (1.2 s on the national data).
+    """
+    organizations = list(user_organization_ids(user).values_list("organization_id", flat=True))
+    return Q(assignee=user) | Q(assignee__isnull=True, assignee_organization_id__in=organizations)
+
+
 def task_list_mine(*, user: User) -> QuerySet[Task]:
-    """Tasks for the user or, unassigned to a person, for one of their organizations."""
-    mine = Q(assignee=user) | Q(assignee__isnull=True, assignee_organization__in=user_organization_ids(user))
-    return task_list_for_user(user=user).filter(mine)
+    return task_list_for_user(user=user).filter(mine_condition(user))
 
 
 def task_list_for_case(*, user: User, case: Case) -> QuerySet[Task]:

@@ -15,13 +15,13 @@ from dataclasses import dataclass, field
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import NotAllowed, NotFound, ServiceError
 from config.forms import apply_error
+from config.paging import page_context
 from workflow import checklists, documents, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
 from workflow.api import document_response
@@ -67,12 +67,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     cases = selectors.case_list(user=request.user).prefetch_related(None).order_by("-opened_at", "-id")
     if form.is_valid():
         cases = cases.filter(**{name: value for name, value in form.cleaned_data.items() if value})
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {
-        "form": form,
-        "page": page,
-        "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1),
-    }
+    context = {"form": form, **page_context(request, cases, CASES_PER_PAGE)}
     return _render(request, "workflow/case_list.html", context)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Role
+from config.paging import page_context
 from grants import forms, selectors, services
 from grants.models import Solicitation
 from grants.views.common import form_action, found, message_and, refused, render_page, run
@@ -39,11 +39,10 @@ def grants_home(request: HttpRequest) -> HttpResponse:
     open_ = [s for s in solicitations if s.is_published and s.justgrants_deadline >= now]
     other = [s for s in solicitations if s not in open_]
     applications = selectors.application_list(user=request.user).order_by("-created_at", "-id")
-    page = Paginator(applications, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "open_solicitations": open_,
         "other_solicitations": other,
-        "page": page,
+        "page": page_context(request, applications, PER_PAGE)["page"],
         "can_create": _managed_agencies(request.user).exists(),
     }
     return render_page(request, "grants/home.html", context)

@@ -6,11 +6,11 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from config.errors import NotAllowed, NotFound, ServiceError
+from config.paging import page_context
 
 PER_PAGE = 25
 
@@ -49,5 +49,4 @@ def invalid(request: HttpRequest, form, back: str) -> HttpResponse:
 
 
 def paginate(request: HttpRequest, queryset) -> dict:
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)}
+    return page_context(request, queryset, PER_PAGE)

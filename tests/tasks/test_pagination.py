@@ -1,9 +1,11 @@
-"""API pagination (config.api.Pagination): numbered pages that do not count the list unless asked to."""
+"""API pagination (config.api.Pagination) counts nothing unless asked; pages (config.paging) count up to a cap."""
 
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
+from config import paging
 from tests.helpers import api_client, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -65,3 +67,16 @@ def test_page_size_is_bounded_and_bad_sizes_fall_back_to_the_default(member, mak
 def test_an_empty_list_is_one_page(member):
     body = api_client(member).get("/api/v1/tasks/").json()
     assert body == {"next": None, "previous": None, "results": []}
+
+
+def test_a_capped_task_page_says_1000_plus_and_points_to_the_filters(make_task, member, monkeypatch):
+    for n in range(3):
+        make_task(title=f"T{n}")
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 2)
+    client = Client()
+    client.force_login(member)
+    page = client.get("/tasks/").content.decode()
+    assert "2+ tasks" in page
+    assert "narrow the list with the filters" in page
+    monkeypatch.setattr(paging.CappedPaginator, "cap", 1000)
+    assert "3 tasks" in client.get("/tasks/").content.decode()
