@@ -72,7 +72,7 @@ def table_counts() -> list[tuple[str, int]]:
     return found
 
 
-def report(*, profile, command, generated, counts, access, plan, queries, http, settings) -> str:
+def report(*, profile, command, generated, counts, access, plan, queries, http, settings, pages) -> str:
     lines = [
         SECTION,
         "",
@@ -98,6 +98,18 @@ def report(*, profile, command, generated, counts, access, plan, queries, http, 
             f"{result['p95']:.1f} | {counted[5]} / {counted[50]} | {result['rss_mb']:.0f} | "
             f"{', '.join(map(str, result['runs']))} |"
         )
+    lines += [
+        "",
+        f"### Pages (profile `{profile}`)",
+        "",
+        "Server-rendered pages, one user after the other, in process through Django's test client (signed in, "
+        "templates rendered, DEBUG on for the query count): median of 7 requests. Not a throughput figure: "
+        "it guards against a page that reads the whole country (a grant manager's dashboard once took 2 s).",
+        "",
+        "| user | page | ms | queries |",
+        "| --- | --- | ---: | ---: |",
+        *[f"| {row['user']} | `{row['page']}` | {row['ms']:.0f} | {row['queries']} |" for row in pages],
+    ]
     lines += [
         "",
         f"### Access filter (profile `{profile}`)",
@@ -198,6 +210,8 @@ def main() -> None:
     plan = measure.explain_visible_to(actors.manager)
     queries = measure.queries_per_request(actors)
     print(queries)
+    pages = measure.pages(actors)
+    print(pages)
     http = measure.throughput(actors, url, **settings)
     print(http)
     text = report(
@@ -210,6 +224,7 @@ def main() -> None:
         queries=queries,
         http=http,
         settings=settings,
+        pages=pages,
     )
     if os.environ.get("BENCH_DRY_RUN"):
         print(text)

@@ -67,6 +67,7 @@ PARTNERSHIP_MACHINE = Machine(
     kind=PARTNERSHIP_KIND,
     label="Partnership",
     page_url=lambda case: reverse("partnership-detail", args=[case.partnership.pk]),
+    page_related=("partnership",),
     initial="exploring",
     stages=[*ACTIVE_STAGES, Stage("paused", "Paused"), Stage("dissolved", "Dissolved", terminal=True)],
     transitions=[
@@ -121,6 +122,7 @@ TA_REQUEST_MACHINE = Machine(
     kind=TA_REQUEST_KIND,
     label="TA request",
     page_url=lambda case: reverse("ta-detail", args=[case.ta_request.pk]),
+    page_related=("ta_request",),
     initial="received",
     stages=[
         Stage("received", "Received"),

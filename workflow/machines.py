@@ -62,6 +62,9 @@ class Machine:
     after_commit: dict[str, list[Hook]] = field(default_factory=dict)
     # The domain app's page for a case of this kind; the generic case page when None.
     page_url: Callable[..., str] | None = None
+    # The case's relations page_url reads (a domain row beside the case): case lists select them with the
+    # case, so linking each row costs no query of its own.
+    page_related: tuple[str, ...] = ()
     # Words for the domain's own timeline events: describe_event(event) -> sentence, or None for the default.
     describe_event: Callable[..., str | None] | None = None
     # Milestones the domain moves through its own steps (a grant report's chain): milestone_owner(milestone)
@@ -131,6 +134,10 @@ class Registry:
 
     def __iter__(self) -> Iterable[Machine]:
         return iter(list(self._machines.values()))
+
+    def page_related(self) -> list[str]:
+        """Every machine's page_related, for ``select_related`` on lists of cases of any kind."""
+        return sorted({relation for machine in self._machines.values() for relation in machine.page_related})
 
     def kinds(self) -> list[tuple[str, str]]:
         return [(machine.kind, machine.label) for machine in self._machines.values()]

@@ -13,9 +13,10 @@ from workflow.models import Audience, Case, Event, Milestone, MilestoneStatus, P
 
 
 def case_list(*, user: User, action: str = VIEW) -> QuerySet[Case]:
+    """Cases the user may see, with their lead organization, the rows their links need, and participants."""
     return (
         Case.objects.visible_to(user, action)
-        .select_related("organization")
+        .select_related("organization", *registry.page_related())
         .prefetch_related(Prefetch("participations", queryset=Participant.objects.select_related("organization")))
     )
 

@@ -155,6 +155,35 @@ def queries_per_request(actors: Actors) -> dict[str, dict[int, int]]:
     return found
 
 
+PAGES = ["/", "/cases/", "/tasks/", "/notifications/"]
+
+
+def pages(actors: Actors, *, runs: int = 7) -> list[dict]:
+    """Server-rendered pages for both users, in process (test client, signed in): median ms and queries."""
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    found = []
+    for label, user in (("grant manager", actors.manager), ("behavioral health partner", actors.partner)):
+        client = Client()
+        client.force_login(user)
+        for path in PAGES:
+            assert client.get(path).status_code == 200, path  # warm-up
+            reset_queries()  # Each request resets the log at its start: begin the capture from an empty one.
+            with CaptureQueriesContext(connection) as queries:
+                client.get(path)
+            found.append(
+                {
+                    "user": label,
+                    "page": path,
+                    "ms": _median_ms(lambda client=client, path=path: client.get(path), runs),
+                    "queries": len(queries),
+                }
+            )
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

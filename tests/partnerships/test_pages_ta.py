@@ -163,3 +163,20 @@ def test_ta_lists_have_constant_queries(organization, member, coordinator, site_
     assert_constant_queries(request=lambda: bja.get("/"), grow=more_requests)
     assert_constant_queries(request=lambda: bja.get("/ta/report/"), grow=more_requests)
     assert_constant_queries(request=lambda: bja.get("/learning-sites/"), grow=more_sites)
+
+
+def test_the_case_list_links_every_kind_of_case_with_constant_queries(organization, member):
+    def more_requests(count):
+        for _ in range(count):
+            ta_request_create(
+                actor=member,
+                organization=organization,
+                topic="policies",
+                preferred_delivery="consultation",
+                description="x",
+                preferred_site=factories.OrganizationFactory(is_learning_site=True),
+            )
+
+    client = browser(member)
+    assert_constant_queries(request=lambda: client.get("/cases/"), grow=more_requests)
+    assert "/ta/" in client.get("/cases/").content.decode()
