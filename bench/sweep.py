@@ -237,14 +237,15 @@ def report(rows: list[dict], delivery: tuple[int, float], args) -> str:
         f"Delivery: one process (what one `--pool=solo` worker runs) sent {sent:,} reminder emails to a local SMTP "
         f"sink (`python -m aiosmtpd -c aiosmtpd.handlers.Sink`, another process) in {seconds:.1f} s: "
         f"**{sent / seconds:.0f} emails per second**, over one reused SMTP connection, each rendered "
-        "(plain text and HTML), re-checked against `Case.objects.visible_to` and marked sent on its own.",
+        "(plain text and HTML), its recipient's access re-checked (one query per claimed batch, "
+        "`workflow.access.visible_pairs`) and marked sent on its own. The SMTP sink shares the two cores: "
+        "this figure moves by a third between runs on a busy machine.",
         "",
         "The sweep's time follows the number of deadlines due, not the number of tasks: it reads only "
         "deadlines whose `next_remind_at` has come, through the partial index `deadline_sweep_idx`. Most of "
         "its time is building the notification rows and inserting them (one multi-row `INSERT … ON CONFLICT DO "
-        "NOTHING` per 1,000). Whether each person may still see the case (`Case.objects.visible_to`, one query "
-        "per person per run) is asked when a notification is shown or sent, so that cost is in the delivery "
-        "figure.",
+        "NOTHING` per 1,000). Whether each person may still see the case is asked when a notification is shown "
+        "or sent, so that cost is in the delivery figure.",
         "",
     ]
     return "\n".join(lines)

@@ -23,6 +23,7 @@ def activity_notify(*, task: Task, user_ids: Iterable[int], actor: User | None, 
     ids = {user_id for user_id in user_ids if user_id and (actor is None or user_id != actor.pk)}
     users, preferences = recipients_load(ids)
     visibility = CaseVisibility()
+    visibility.load((user, task.case_id) for user in users.values())
     outbox_add(
         [
             notification_build(

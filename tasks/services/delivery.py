@@ -139,6 +139,7 @@ def _close_quietly(email) -> None:
 
 
 def _send_batch(email, token, batch, claimed_at: float, result: DeliveryResult, checks: _Checks) -> None:
+    checks.visibility.load((row.recipient, row.case_id) for row in batch if row.case_id is not None)
     for position, notification in enumerate(batch):
         if time.monotonic() - claimed_at > settings.NOTIFICATION_CLAIM_SECONDS / 2:
             # Running long (a slow SMTP server): hand back the rest before the claim lapses under us.

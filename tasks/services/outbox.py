@@ -18,25 +18,33 @@ from django.db import transaction
 from accounts.models import User
 from tasks.models import Notification, NotificationStatus, ReminderPreference
 from tasks.reminders.preferences import STATUS_FOR_CHANNEL, channel_of, first_email_time
-from workflow.models import Case
+from workflow.access import visible_pairs
 
 logger = logging.getLogger(__name__)
 
 
 class CaseVisibility:
-    """Which cases each person may see: ``Case.objects.visible_to`` asked once per person while this lives.
+    """Which cases each person may see, remembered for one sweep or one delivery run.
 
-    One lives for one sweep or one delivery run, so reminding 900 people of 10,000 deadlines costs 900
-    queries, not 10,000. What changes during that minute is caught by the next look.
+    ``load()`` asks for many (person, case) pairs in one query (``workflow.access.visible_pairs``): a
+    batch of 100 reminders costs one query, not one per recipient. ``can_see()`` answers from what was
+    loaded and asks for a single pair only when it was not. What changes during the run is caught by the
+    next one.
     """
 
     def __init__(self) -> None:
-        self._cases: dict[int, set[int]] = {}
+        self._seen: dict[tuple[int, int], bool] = {}
+
+    def load(self, pairs) -> None:
+        wanted = {(user, case_id) for user, case_id in pairs if (user.pk, case_id) not in self._seen}
+        if wanted:
+            visible = visible_pairs(wanted)
+            self._seen.update({(user.pk, case_id): (user.pk, case_id) in visible for user, case_id in wanted})
 
     def can_see(self, user: User, case_id: int) -> bool:
-        if user.pk not in self._cases:
-            self._cases[user.pk] = set(Case.objects.visible_to(user).values_list("id", flat=True))
-        return case_id in self._cases[user.pk]
+        if (user.pk, case_id) not in self._seen:
+            self.load([(user, case_id)])
+        return self._seen[(user.pk, case_id)]
 
 
 def recipients_load(user_ids) -> tuple[dict[int, User], dict[int, ReminderPreference]]:

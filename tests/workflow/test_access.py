@@ -8,7 +8,7 @@ from accounts.models import Role
 from config.errors import NotAllowed, NotFound
 from tests import factories
 from workflow import access, services
-from workflow.access import case_access, case_rights
+from workflow.access import case_access, case_rights, visible_pairs
 from workflow.models import Case, CaseGroupPermission, Event, Participant
 
 
@@ -113,3 +113,25 @@ def test_a_role_only_federal_memberships_have_gives_nothing_elsewhere(case, orga
     # A grant manager role in a non-reviewing participant gives no review right.
     user = factories.member_of(organization, Role.VIEWER)
     assert "review" not in rights(user, case)
+
+
+def test_visible_pairs_agree_with_visible_to(
+    case, admin, member, viewer, partner, grant_manager, peer_reviewer, outsider
+):
+    # Several people of one organization with different roles: each pair must use that person's own role.
+    services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager)
+    other = Case.objects.create(kind=case.kind, title="Elsewhere", stage=case.stage, organization=outsider_org())
+    root = factories.UserFactory(is_staff=True, is_superuser=True)
+    users = (admin, member, viewer, partner, grant_manager, peer_reviewer, outsider, root)
+    for action in ("view", "edit", "review", "manage"):
+        expected = {
+            (user.pk, case_id)
+            for user in users
+            for case_id in Case.objects.visible_to(user, action).values_list("id", flat=True)
+        }
+        asked = [(user, case_id) for user in users for case_id in (case.pk, other.pk)]
+        assert visible_pairs(asked, action) == expected, action
+
+
+def outsider_org():
+    return factories.OrganizationFactory(name="Elsewhere PD")
