@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -174,6 +175,16 @@ EVENT_ROWS = Rows(
 )
 
 
+def _case_id(value) -> int | None:
+    """A case id from the URL, or None when it cannot be one (not a number, or beyond the column's range)."""
+    try:
+        number = int(value)
+        Case._meta.pk.run_validators(number)
+    except (TypeError, ValueError, ValidationError):
+        return None
+    return number
+
+
 def case_rows(page: list[dict]) -> list[dict]:
     """A page of CASE_ROWS values as CaseSerializer would write it, with the participants in one more query."""
     rows = CASE_ROWS.render(page)
@@ -229,10 +240,11 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def timeline(self, request, pk=None):
         # The rights decide what the timeline shows, and without "view" the case is not found: rights come from
         # rows that point at the case, so only a superuser's (which come from no row) need the case looked up.
-        rights = case_rights(user=request.user, case=pk) if str(pk).isdigit() else set()
-        if VIEW not in rights or (request.user.is_superuser and not Case.objects.filter(pk=pk).exists()):
+        case_id = _case_id(pk)
+        rights = case_rights(user=request.user, case=case_id) if case_id else set()
+        if VIEW not in rights or (request.user.is_superuser and not Case.objects.filter(pk=case_id).exists()):
             raise NotFound("Case not found.")
-        events = selectors.case_timeline(case=pk, user=request.user, rights=rights)
+        events = selectors.case_timeline(case=case_id, user=request.user, rights=rights)
         page = self.paginate_queryset(EVENT_ROWS.values(events))
         return self.get_paginated_response(EVENT_ROWS.render(page))
 

@@ -45,6 +45,7 @@ def test_timeline_of_an_unknown_case_is_not_found(case, member, staff):
         (member, "/api/v1/cases/999999/timeline/"),
         (superuser, "/api/v1/cases/999999/timeline/"),
         (member, "/api/v1/cases/abc/timeline/"),
+        (member, "/api/v1/cases/99999999999999999999/timeline/"),
     ):
         response = api_client(user).get(url)
         assert response.status_code == 404, (user, url)
