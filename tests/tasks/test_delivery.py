@@ -205,3 +205,26 @@ def test_the_daily_digest_goes_out_once_in_the_readers_morning(make_task, member
         assert digests_start() == 1
         notifications_deliver()
     assert "Added in the evening" in mail.outbox[1].body
+
+
+def test_a_reminder_is_withheld_from_someone_who_lost_access_since_the_sweep(make_task, member, partner_member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Membership
+
+    make_task(title="Member's", due_in=1, assignee=member)
+    make_task(title="Partner's", due_in=1, assignee=partner_member)
+    reminders_sweep()
+    Notification.objects.exclude(kind="task").update(status=NotificationStatus.IN_APP)
+    Membership.objects.filter(user=partner_member).update(is_active=False)  # Leaves between sweep and send.
+
+    with CaptureQueriesContext(connection) as queries:
+        result = notifications_deliver()
+
+    assert (result.sent, result.cancelled) == (1, 1)
+    # Access for the whole batch is one query (workflow.access.visible_pairs), not one per recipient.
+    assert len([q for q in queries.captured_queries if "workflow_participant" in q["sql"]]) == 1
+    assert [message.to for message in mail.outbox] == [[member.email]]
+    withheld = Notification.objects.get(recipient=partner_member, kind="task")
+    assert withheld.status == NotificationStatus.CANCELLED
