@@ -11,12 +11,14 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from accounts.models import User
 from config.errors import NotFound
 from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_list
 from partnerships.services import agreements, assessments, partnerships
+from tasks.api import TaskSerializer
 from workflow.access import VIEW
 from workflow.api import MilestoneSerializer
 from workflow.models import Case
@@ -255,3 +257,23 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
             answer=answer, actor=request.user, due_date=data.validated_data["due_date"]
         )
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.GapTaskSerializer, responses={201: TaskSerializer})
+    @action(detail=True, methods=["post"], url_path="gap-task")
+    def gap_task(self, request, pk=None):
+        """Turn the answer to one item ("no" or "partly") into a task for the organization that gave it."""
+        assessment = self.get_object()
+        data = s.GapTaskSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        answer = next((a for a in assessment.answers.all() if a.item_id == data.validated_data["item"]), None)
+        if answer is None:
+            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+        assignee = None
+        if data.validated_data["assignee"]:
+            assignee = User.objects.filter(pk=data.validated_data["assignee"], is_active=True).first()
+            if assignee is None:
+                raise serializers.ValidationError({"assignee": ["That person does not work on this case."]})
+        task = assessments.assessment_gap_task(
+            answer=answer, actor=request.user, assignee=assignee, due_date=data.validated_data["due_date"]
+        )
+        return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)

@@ -18,7 +18,12 @@ from partnerships import checklists_v1
 from partnerships.choices import Answer, MemberRole
 from partnerships.models import LearningSiteProfile, Partnership, TARequest
 from partnerships.services.agreements import agreement_create, agreement_sign
-from partnerships.services.assessments import assessment_gap_plan, assessment_start, assessment_submit
+from partnerships.services.assessments import (
+    assessment_gap_plan,
+    assessment_gap_task,
+    assessment_start,
+    assessment_submit,
+)
 from partnerships.services.learning_sites import learning_site_profile_update
 from partnerships.services.partnerships import partnership_create
 from partnerships.services.ta import ta_delivery_record, ta_request_create, ta_request_match
@@ -81,6 +86,9 @@ def _partnership(pd, bh, county) -> int:
     assessment_submit(assessment=assessment, actor=police, answers=answers)
     gap = assessment.answers.get(item__order=10)
     assessment_gap_plan(answer=gap, actor=police, due_date=today + timedelta(days=90))
+    assessment_gap_task(
+        answer=assessment.answers.get(item__order=12), actor=police, due_date=today + timedelta(days=30)
+    )
     return 1
 
 

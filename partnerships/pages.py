@@ -20,6 +20,8 @@ from partnerships.selectors.assessments import (
     partnership_assessments,
 )
 from partnerships.selectors.partnerships import agreement_list, local_today
+from partnerships.services.assessments import GAP_TASK
+from tasks.models import OPEN_STATUSES, Task
 from workflow.access import EDIT, MANAGE, acting_organizations
 from workflow.views import case_page_context
 
@@ -107,6 +109,8 @@ class ItemRow:
     change: str | None = None
     before: str | None = None
     can_plan: bool = False
+    can_task: bool = False
+    task: object = None  # The gap's unfinished task, if it has one.
 
 
 def assessment_page_context(
@@ -123,14 +127,21 @@ def assessment_page_context(
     comparison = assessment_comparison(assessment=assessment, answers=answers) if assessment.is_locked else None
     changes = {change.order: change for change in comparison.items} if comparison else {}
     element_changes = {change.key: change for change in comparison.elements} if comparison else {}
+    tasks = {
+        task.origin_id: task
+        for task in Task.objects.filter(
+            origin_kind=GAP_TASK, origin_id__in=[answer.pk for answer in answers], status__in=OPEN_STATUSES
+        )
+    }
     rows = []
     for answer, bound, note in form.rows:
         row = ItemRow(answer, bound, note)
         if answer.item.order in changes:
             row.change, row.before = changes[answer.item.order].change, changes[answer.item.order].before
-        row.can_plan = (
-            bool(working) and assessment.is_locked and answer.answer in GAP_ANSWERS and not answer.milestone_id
-        )
+        gap = bool(working) and assessment.is_locked and answer.answer in GAP_ANSWERS
+        row.can_plan = gap and not answer.milestone_id
+        row.task = tasks.get(answer.pk)
+        row.can_task = gap and row.task is None
         rows.append(row)
     return {
         "partnership": partnership,

@@ -196,6 +196,12 @@ class GapPlanSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True, default=None)
 
 
+class GapTaskSerializer(GapPlanSerializer):
+    assignee = serializers.IntegerField(
+        required=False, allow_null=True, default=None, help_text="A user id; leave out for the whole organization."
+    )
+
+
 class LearningSiteSerializer(serializers.ModelSerializer):
     response_models = serializers.SerializerMethodField()
     topics = serializers.SerializerMethodField()

@@ -25,6 +25,11 @@ urlpatterns = [
         views.assessment_gap_plan,
         name="assessment-gap",
     ),
+    path(
+        "partnerships/<int:partnership_id>/assessments/<int:assessment_id>/gaps/<int:answer_id>/task/",
+        views.assessment_gap_task,
+        name="assessment-gap-task",
+    ),
     path("ta/", views_ta.ta_list, name="ta-list"),
     path("ta/new/", views_ta.ta_create, name="ta-create"),
     path("ta/report/", views_ta.ta_report, name="ta-report"),

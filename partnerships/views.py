@@ -254,6 +254,26 @@ def _assessment_again(request: HttpRequest, partnership: Partnership, assessment
 
 @require_POST
 @login_required
+def assessment_gap_task(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int) -> HttpResponse:
+    partnership = _partnership(request, partnership_id)
+    assessment = _assessment(request, partnership, assessment_id)
+    answer = AssessmentAnswer.objects.filter(assessment=assessment, pk=answer_id).first()
+    if answer is None:
+        raise Http404("Answer not found.")
+    form = forms.GapForm(request.POST)
+    due_date = form.cleaned_data["due_date"] if form.is_valid() else None
+    return run(
+        request,
+        case=partnership.case,
+        action=lambda: assessments.assessment_gap_task(answer=answer, actor=request.user, due_date=due_date),
+        success=lambda task: f"“{task.title}” is now a task for {task.assignee_label}.",
+        then=lambda task: redirect("assessment-detail", partnership.pk, assessment.pk),
+        on_error=lambda: _assessment_again(request, partnership, assessment.pk),
+    )
+
+
+@require_POST
+@login_required
 def assessment_gap_plan(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int) -> HttpResponse:
     partnership = _partnership(request, partnership_id)
     assessment = _assessment(request, partnership, assessment_id)

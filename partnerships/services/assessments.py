@@ -14,6 +14,8 @@ from partnerships.choices import ASSESSMENT_CHECKLISTS, GAP_ANSWERS, Answer, Ass
 from partnerships.models import Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors.assessments import assessment_scores
 from partnerships.services.common import require_acting_for, require_right
+from tasks.models import OPEN_STATUSES, Task
+from tasks.services.task import task_create
 from workflow.access import EDIT
 from workflow.checklists import checklist_template_current, milestone_add
 from workflow.models import Milestone
@@ -167,30 +169,82 @@ def assessment_submit(*, assessment: Assessment, actor: User, answers: dict[int,
     return assessment
 
 
-@transaction.atomic
-def assessment_gap_plan(*, answer: AssessmentAnswer, actor: User, due_date: date | None = None) -> Milestone:
-    """Turn a "no" or "partly" of a submitted assessment into a milestone on the partnership, linked to its item."""
+GAP_TASK = "assessment_gap"  # Task.origin_kind of a task made from an assessment gap (origin_id: the answer)
+
+
+def _gap(answer: AssessmentAnswer, actor: User) -> AssessmentAnswer:
+    """The answer, locked and checked: a "no" or "partly" of a submitted assessment, and the actor may plan."""
     answer = (
         AssessmentAnswer.objects.select_for_update(of=("self",))
-        .select_related("assessment__partnership__case", "assessment__organization", "assessment__template", "item")
+        .select_related(
+            "assessment__partnership__case", "assessment__organization", "assessment__template", "item", "milestone"
+        )
         .get(pk=answer.pk)
     )
-    assessment, case = answer.assessment, answer.assessment.partnership.case
-    require_right(case=case, actor=actor, action=EDIT, message="Only partners who work on it can plan work.")
-    if not assessment.is_locked:
+    require_right(
+        case=answer.assessment.partnership.case,
+        actor=actor,
+        action=EDIT,
+        message="Only partners who work on it can plan work.",
+    )
+    if not answer.assessment.is_locked:
         raise Conflict("Submit the assessment before planning work from it.", code="not_submitted")
     if answer.answer not in GAP_ANSWERS:
         raise ServiceError("Only a “no” or “partly” is a gap to plan.", field="answer", code="not_a_gap")
+    return answer
+
+
+def _gap_guidance(answer: AssessmentAnswer) -> str:
+    assessment = answer.assessment
+    note = f" Note: {answer.note}" if answer.note else ""
+    return (
+        f"{assessment.organization} answered “{answer.get_answer_display()}” to item {answer.item.order} "
+        f"of the {assessment.template.title}.{note}"
+    )
+
+
+@transaction.atomic
+def assessment_gap_task(
+    *, answer: AssessmentAnswer, actor: User, assignee: User | None = None, due_date: date | None = None
+) -> Task:
+    """Turn a "no" or "partly" of a submitted assessment into a task for the organization that answered it.
+
+    The task is for the whole organization unless `assignee` (one of its people) is named, is linked to the
+    gap's milestone when there is one, and remembers the answer it came from (``origin_kind`` "assessment_gap").
+    A gap has at most one unfinished task.
+    """
+    answer = _gap(answer, actor)
+    if Task.objects.filter(origin_kind=GAP_TASK, origin_id=answer.pk, status__in=OPEN_STATUSES).exists():
+        raise Conflict("This gap already has a task that is not finished.", code="already_tasked")
+    title = f"Close the gap: {answer.item.text}"
+    return task_create(
+        case=answer.assessment.partnership.case,
+        actor=actor,
+        title=title if len(title) <= 200 else title[:199] + "…",
+        description=_gap_guidance(answer),
+        assignee=assignee,
+        assignee_organization=None if assignee else answer.assessment.organization,
+        due_date=due_date,
+        milestone=answer.milestone,
+        origin_kind=GAP_TASK,
+        origin_id=answer.pk,
+        origin_label=f"{answer.assessment.template.title}, item {answer.item.order}",
+    )
+
+
+@transaction.atomic
+def assessment_gap_plan(*, answer: AssessmentAnswer, actor: User, due_date: date | None = None) -> Milestone:
+    """Turn a "no" or "partly" of a submitted assessment into a milestone on the partnership, linked to its item."""
+    answer = _gap(answer, actor)
+    assessment, case = answer.assessment, answer.assessment.partnership.case
     if answer.milestone_id is not None:
         raise Conflict("This gap is already a milestone.", code="already_planned")
-    note = f" Note: {answer.note}" if answer.note else ""
     milestone = milestone_add(
         case=case,
         actor=actor,
         item=answer.item,
         title=f"Close the gap: {answer.item.text}",
-        guidance=f"{assessment.organization} answered “{answer.get_answer_display()}” to item {answer.item.order} "
-        f"of the {assessment.template.title}.{note}",
+        guidance=_gap_guidance(answer),
         due_date=due_date,
         verb="assessment.gap_planned",
         data={"assessment": assessment.pk, "item": answer.item_id},

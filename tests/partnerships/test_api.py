@@ -10,6 +10,7 @@ from partnerships.models import Agreement, AgreementParty, Assessment, Assessmen
 from partnerships.services.agreements import agreement_create
 from partnerships.services.assessments import assessment_start
 from partnerships.services.partnerships import partnership_create
+from tasks.models import Task
 from tests import factories
 from tests.helpers import Write, api_client, assert_access_rules, assert_constant_queries
 from workflow.checklists import checklist_template_current
@@ -28,6 +29,7 @@ WATCHED = [
     AssessmentAnswer,
     Milestone,
     Event,
+    Task,
 ]
 
 
@@ -70,6 +72,7 @@ def test_partnership_endpoints_outsider_404_viewer_403(partnership, mou, organiz
             Write("post", f"/api/v1/assessments/{draft.id}/answers/", {"answers": [{"item": item, "answer": "no"}]}),
             Write("post", f"/api/v1/assessments/{draft.id}/submit/", {}),
             Write("post", f"/api/v1/assessments/{done.id}/plan-gap/", {"item": gap_item}),
+            Write("post", f"/api/v1/assessments/{done.id}/gap-task/", {"item": gap_item}),
             Write("post", f"/api/v1/cases/{partnership.case_id}/transitions/", {"name": "start_planning"}),
         ],
         outsider=outsider,
@@ -176,6 +179,14 @@ def test_assess_submit_compare_and_plan_a_gap(partnership, admin, organization):
     assert planned.status_code == 201 and planned.json()["title"].startswith("Close the gap")
     again = client.post(url + "plan-gap/", {"item": items[0]}, format="json")
     assert again.status_code == 409
+    tasked = client.post(url + "gap-task/", {"item": items[0], "due_date": "2030-01-15"}, format="json")
+    assert tasked.status_code == 201, tasked.json()
+    task = tasked.json()
+    assert (task["assignee"], task["assignee_organization"], task["due_date"]) == (None, organization.id, "2030-01-15")
+    assert task["milestone"] == planned.json()["id"] and task["origin_kind"] == "assessment_gap"
+    assert client.post(url + "gap-task/", {"item": items[0]}, format="json").json()["code"] == "already_tasked"
+    unknown = client.post(url + "gap-task/", {"item": items[0], "assignee": 999999}, format="json")
+    assert unknown.status_code == 400 and unknown.json()["errors"][0]["field"] == "assignee"
     trend = client.get(f"/api/v1/partnerships/{partnership.id}/trend/").json()
     assert [p["score"] for p in trend[0]["points"]] == [round(100 * 11.5 / 12, 1), round(100 * 11 / 12, 1)]
 

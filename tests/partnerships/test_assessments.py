@@ -7,7 +7,15 @@ import pytest
 from config.errors import Conflict, NotAllowed, ServiceError
 from partnerships.models import Assessment, AssessmentAnswer
 from partnerships.selectors.assessments import assessment_comparison, assessment_scores, assessment_trend
-from partnerships.services.assessments import assessment_gap_plan, assessment_save, assessment_start, assessment_submit
+from partnerships.services.assessments import (
+    assessment_gap_plan,
+    assessment_gap_task,
+    assessment_save,
+    assessment_start,
+    assessment_submit,
+)
+from tasks.models import Task, TaskStatus
+from tasks.services.task import task_set_status
 from workflow.models import ChecklistTemplate, Milestone
 
 from .steps import submit_assessment
@@ -151,3 +159,24 @@ def test_a_draft_gap_is_not_planned_yet(partnership, admin, organization):
     assessment_save(assessment=assessment, actor=admin, answers={row.item_id: {"answer": "no"}})
     with pytest.raises(Conflict, match="Submit the assessment"):
         assessment_gap_plan(answer=row, actor=admin)
+
+
+def test_a_gap_becomes_a_task_for_the_organization_that_answered(partnership, admin, member, organization, viewer):
+    assessment = submit_assessment(partnership, organization, admin, item_8="no", item_3="partly")
+    gap = AssessmentAnswer.objects.get(assessment=assessment, item__order=8)
+    with pytest.raises(NotAllowed):
+        assessment_gap_task(answer=gap, actor=viewer)
+    task = assessment_gap_task(answer=gap, actor=admin)
+    assert (task.case, task.assignee, task.assignee_organization) == (partnership.case, None, organization)
+    assert task.title.startswith("Close the gap: A signed agreement") and "answered “No” to item 8" in task.description
+    assert (task.origin_kind, task.origin_id, task.milestone) == ("assessment_gap", gap.pk, None)
+    with pytest.raises(Conflict, match="already has a task"):
+        assessment_gap_task(answer=gap, actor=admin)
+    task_set_status(task=task, actor=admin, status=TaskStatus.DONE)
+    milestone = assessment_gap_plan(answer=gap, actor=admin)
+    again = assessment_gap_task(answer=gap, actor=admin, assignee=member)  # The first one is finished.
+    assert (again.assignee, again.milestone) == (member, milestone)
+    yes = AssessmentAnswer.objects.get(assessment=assessment, item__order=1)
+    with pytest.raises(ServiceError, match="Only a “no” or “partly”"):
+        assessment_gap_task(answer=yes, actor=admin)
+    assert Task.objects.filter(case=partnership.case).count() == 2

@@ -18,6 +18,7 @@ from partnerships.models import (
 from partnerships.services.agreements import agreement_create
 from partnerships.services.assessments import assessment_start
 from partnerships.services.partnerships import partnership_create
+from tasks.models import Task
 from tests import factories
 from tests.helpers import Write, assert_access_rules, assert_constant_queries
 from workflow.models import Case, Event, Milestone, Participant
@@ -25,7 +26,7 @@ from workflow.models import Case, Event, Milestone, Participant
 from .steps import submit_assessment
 
 WATCHED = [Case, Participant, Partnership, PartnershipMember, Agreement, AgreementParty, Assessment]
-WATCHED += [AssessmentAnswer, Milestone, Event, LearningSiteProfile]
+WATCHED += [AssessmentAnswer, Milestone, Event, LearningSiteProfile, Task]
 
 
 def browser(user) -> Client:
@@ -64,6 +65,7 @@ def test_pages_show_outsider_404_and_refuse_viewer_writes(
         Write("post", f"{base}assessments/{draft.id}/", {f"answer_{item}": "no", "action": "save"}),
         Write("post", f"{base}assessments/{draft.id}/", {f"answer_{item}": "no", "action": "submit"}),
         Write("post", f"{base}assessments/{done.id}/gaps/{gap.id}/", {}),
+        Write("post", f"{base}assessments/{done.id}/gaps/{gap.id}/task/", {}),
         Write(
             "post",
             f"{base}agreements/new/",
@@ -151,6 +153,11 @@ def test_assessment_draft_then_submit_from_the_form(partnership, admin, organiza
     assert client.post(f"{url}gaps/{gap.id}/", {"due_date": ""}).status_code == 302
     assert AssessmentAnswer.objects.get(pk=gap.pk).milestone.title.startswith("Close the gap")
     assert client.post(f"{url}gaps/{gap.id}/", {}).status_code == 400  # already planned
+    assert client.post(f"{url}gaps/{gap.id}/task/", {"due_date": "2030-01-15"}).status_code == 302
+    page = client.get(url).content.decode()
+    assert "Task <a href" in page and "Close the gap" in page
+    assert client.post(f"{url}gaps/{gap.id}/task/", {}).status_code == 400  # an unfinished task exists
+    assert Task.objects.get(origin_kind="assessment_gap", origin_id=gap.pk).due_date.isoformat() == "2030-01-15"
 
 
 def test_lists_and_dashboard_have_constant_queries(partnership, organization, admin, bh_org, member):
