@@ -243,16 +243,19 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
         assessments.assessment_submit(assessment=self.get_object(), actor=request.user, answers=data.as_dict())
         return self._fresh()
 
+    def _answer(self, item: int) -> AssessmentAnswer:
+        answer = next((a for a in self.get_object().answers.all() if a.item_id == item), None)
+        if answer is None:
+            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+        return answer
+
     @extend_schema(request=s.GapPlanSerializer, responses={201: MilestoneSerializer})
     @action(detail=True, methods=["post"], url_path="plan-gap")
     def plan_gap(self, request, pk=None):
         """Turn the answer to one item ("no" or "partly") into a milestone on the partnership."""
-        assessment = self.get_object()
         data = s.GapPlanSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = next((a for a in assessment.answers.all() if a.item_id == data.validated_data["item"]), None)
-        if answer is None:
-            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+        answer = self._answer(data.validated_data["item"])
         milestone = assessments.assessment_gap_plan(
             answer=answer, actor=request.user, due_date=data.validated_data["due_date"]
         )
@@ -262,12 +265,9 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     @action(detail=True, methods=["post"], url_path="gap-task")
     def gap_task(self, request, pk=None):
         """Turn the answer to one item ("no" or "partly") into a task for the organization that gave it."""
-        assessment = self.get_object()
         data = s.GapTaskSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        answer = next((a for a in assessment.answers.all() if a.item_id == data.validated_data["item"]), None)
-        if answer is None:
-            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+        answer = self._answer(data.validated_data["item"])
         assignee = None
         if data.validated_data["assignee"]:
             assignee = User.objects.filter(pk=data.validated_data["assignee"], is_active=True).first()

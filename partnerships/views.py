@@ -252,9 +252,8 @@ def _assessment_again(request: HttpRequest, partnership: Partnership, assessment
     return render(request, "partnerships/assessment.html", context, status=400)
 
 
-@require_POST
-@login_required
-def assessment_gap_task(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int) -> HttpResponse:
+def _gap_action(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int, service, success):
+    """Run `service(answer=, actor=, due_date=)` on one answer of the assessment and come back to its page."""
     partnership = _partnership(request, partnership_id)
     assessment = _assessment(request, partnership, assessment_id)
     answer = AssessmentAnswer.objects.filter(assessment=assessment, pk=answer_id).first()
@@ -265,9 +264,9 @@ def assessment_gap_task(request: HttpRequest, partnership_id: int, assessment_id
     return run(
         request,
         case=partnership.case,
-        action=lambda: assessments.assessment_gap_task(answer=answer, actor=request.user, due_date=due_date),
-        success=lambda task: f"“{task.title}” is now a task for {task.assignee_label}.",
-        then=lambda task: redirect("assessment-detail", partnership.pk, assessment.pk),
+        action=lambda: service(answer=answer, actor=request.user, due_date=due_date),
+        success=success,
+        then=lambda made: redirect("assessment-detail", partnership.pk, assessment.pk),
         on_error=lambda: _assessment_again(request, partnership, assessment.pk),
     )
 
@@ -275,18 +274,16 @@ def assessment_gap_task(request: HttpRequest, partnership_id: int, assessment_id
 @require_POST
 @login_required
 def assessment_gap_plan(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int) -> HttpResponse:
-    partnership = _partnership(request, partnership_id)
-    assessment = _assessment(request, partnership, assessment_id)
-    answer = AssessmentAnswer.objects.filter(assessment=assessment, pk=answer_id).first()
-    if answer is None:
-        raise Http404("Answer not found.")
-    form = forms.GapForm(request.POST)
-    due_date = form.cleaned_data["due_date"] if form.is_valid() else None
-    return run(
-        request,
-        case=partnership.case,
-        action=lambda: assessments.assessment_gap_plan(answer=answer, actor=request.user, due_date=due_date),
+    return _gap_action(
+        request, partnership_id, assessment_id, answer_id, assessments.assessment_gap_plan,
         success=lambda milestone: f"“{milestone.title}” is now a milestone on the partnership.",
-        then=lambda milestone: redirect("assessment-detail", partnership.pk, assessment.pk),
-        on_error=lambda: _assessment_again(request, partnership, assessment.pk),
-    )
+    )  # fmt: skip
+
+
+@require_POST
+@login_required
+def assessment_gap_task(request: HttpRequest, partnership_id: int, assessment_id: int, answer_id: int) -> HttpResponse:
+    return _gap_action(
+        request, partnership_id, assessment_id, answer_id, assessments.assessment_gap_task,
+        success=lambda task: f"“{task.title}” is now a task for {task.assignee_label}.",
+    )  # fmt: skip
