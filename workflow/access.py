@@ -110,7 +110,7 @@ class CaseQuerySet(models.QuerySet):
         groups' grants) are then combined in one of two equivalent ways:
 
         - most users take part in a few dozen cases: a UNION of the three id lists, joined to ``case`` by
-          primary key (a partner's newest 50 cases in about 1 ms);
+          primary key (a partner's newest 50 cases in about 1 ms inside PostgreSQL);
         - a user whose organizations take part in ``MANY_CASES`` or more (a BJA grant manager sees every
           case of the program): ``EXISTS (…) OR EXISTS (…) OR EXISTS (…)`` correlated to the case row,
           which PostgreSQL answers with hashed sub-plans while it walks an ordered index ("newest 50 of
