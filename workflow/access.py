@@ -24,6 +24,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 
 from accounts.models import Membership, Role
+from config.errors import NotAllowed, NotFound
 
 VIEW, EDIT, REVIEW, MANAGE = "view", "edit", "review", "manage"
 ACTIONS = (VIEW, EDIT, REVIEW, MANAGE)
@@ -251,6 +252,24 @@ def case_rights(*, user, case) -> set[str]:
             rights |= GRANT_ACTIONS.get(first, set())
         else:
             rights |= {action for action in ACTIONS if role in RIGHTS[first][action]}
+    return rights
+
+
+def case_require(
+    *, user, case, action: str | tuple[str, ...], message: str, not_found: str = "Case not found."
+) -> set[str]:
+    """The one access gate of every write: 404 unless the user may see the case, 403 unless they may do this.
+
+    `action` is one action or a tuple of actions any of which will do (a task is changed by those who edit the
+    case or review it). `case` is the row the caller has just locked, so access is checked once, on the state
+    the write will change. Returns the user's rights on the case, for the checks that follow.
+    """
+    rights = case_rights(user=user, case=case)
+    if VIEW not in rights:
+        raise NotFound(not_found)
+    wanted = (action,) if isinstance(action, str) else action
+    if not rights.intersection(wanted):
+        raise NotAllowed(message)
     return rights
 
 

@@ -1,0 +1,35 @@
+"""A write checks access once, on the locked row: the query counts of two everyday writes stay put.
+
+The numbers are ceilings measured when the one access gate landed (docs/architecture.md, "One access gate");
+a change that adds an access check or a query per write shows up here.
+"""
+
+from tests.grants import flow
+from tests.helpers import api_client, count_queries
+
+
+def test_withdraw_checks_access_once(application, admin):
+    client = api_client(admin)
+    client.get(f"/api/v1/cases/{application.case_id}/")  # Warm the session and content types.
+    queries, sql, response = count_queries(
+        lambda: client.post(f"/api/v1/cases/{application.case_id}/transitions/", {"name": "withdraw"}, format="json")
+    )
+    assert response.status_code == 200, response.content
+    print(f"withdraw: {queries} queries")
+    assert queries <= WITHDRAW_QUERIES, "\n".join(sql)
+
+
+def test_submit_checks_access_once(application, admin, bh_admin):
+    flow.prepare(application, admin, bh_admin)
+    client = api_client(admin)
+    client.get(f"/api/v1/applications/{application.pk}/")
+    queries, sql, response = count_queries(
+        lambda: client.post(f"/api/v1/applications/{application.pk}/submit/", {}, format="json")
+    )
+    assert response.status_code == 200, response.content
+    print(f"submit: {queries} queries")
+    assert queries <= SUBMIT_QUERIES, "\n".join(sql)
+
+
+WITHDRAW_QUERIES = 14
+SUBMIT_QUERIES = 47
