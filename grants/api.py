@@ -15,7 +15,7 @@ from grants import selectors, services
 from grants import serializers as s
 from grants.models import Application, ReviewAssignment, Solicitation
 from grants.rules import reviewing_staff
-from workflow.api import DocumentSerializer
+from workflow.serializers import DocumentSerializer
 
 
 def _agency(user: User, agency_id: int | None) -> Organization:

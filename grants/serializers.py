@@ -19,7 +19,7 @@ from grants.models import (
 )
 from grants.rules import LEAD_KIND_CHOICES, deadline_text
 from grants.selectors import application_next_deadline
-from workflow.api import ParticipantSerializer
+from workflow.serializers import ParticipantSerializer
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 

@@ -18,10 +18,10 @@ from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partner
 from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_list
 from partnerships.services import agreements, assessments, partnerships
-from tasks.api import TaskSerializer
+from tasks.serializers import TaskSerializer
 from workflow.access import VIEW
-from workflow.api import MilestoneSerializer
 from workflow.models import Case
+from workflow.serializers import MilestoneSerializer
 
 
 class AnswerSerializer(serializers.ModelSerializer):

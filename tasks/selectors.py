@@ -39,11 +39,14 @@ def task_order(queryset: QuerySet[Task]) -> QuerySet[Task]:
     return queryset.order_by(F("due_date").asc(nulls_last=True), "-priority", "id")
 
 
+def task_with_relations(tasks: QuerySet[Task]) -> QuerySet[Task]:
+    """The tasks with what a list row shows."""
+    return tasks.select_related("case", "case__organization", "assignee", "assignee_organization")
+
+
 def task_list_for_user(*, user: User) -> QuerySet[Task]:
     """Every task of every case the user may see, with what a list row shows."""
-    return Task.objects.filter(_on_visible_cases(user)).select_related(
-        "case", "case__organization", "assignee", "assignee_organization"
-    )
+    return task_with_relations(Task.objects.filter(_on_visible_cases(user)))
 
 
 def mine_condition(user: User) -> Q:

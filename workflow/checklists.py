@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
-from workflow.access import EDIT, MANAGE, REVIEW, VIEW, acting_organizations, case_rights
+from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_require
 from workflow.machines import Guard
 from workflow.models import (
     Case,
@@ -173,11 +173,10 @@ def _locked(milestone: Milestone) -> Milestone:
     return Milestone.objects.select_for_update().select_related("case").get(pk=milestone.pk)
 
 
-def _require(rights: set[str], action: str, message: str) -> None:
-    if VIEW not in rights:
-        raise NotFound("Milestone not found.")
-    if action not in rights:
-        raise NotAllowed(message)
+def _require(milestone: Milestone, actor: User, action: str, message: str) -> set[str]:
+    return case_require(
+        user=actor, case=milestone.case, action=action, message=message, not_found="Milestone not found."
+    )
 
 
 def _expect_status(milestone: Milestone, allowed: tuple[str, ...], doing: str) -> None:
@@ -190,7 +189,7 @@ def _expect_status(milestone: Milestone, allowed: tuple[str, ...], doing: str) -
 @transaction.atomic
 def milestone_submit(*, milestone: Milestone, actor: User, note: str = "") -> Milestone:
     milestone = _locked(milestone)
-    _require(case_rights(user=actor, case=milestone.case), EDIT, "Only participants who work on the case can submit.")
+    _require(milestone, actor, EDIT, "Only participants who work on the case can submit.")
     _expect_status(milestone, (MilestoneStatus.OPEN, MilestoneStatus.CHANGES_REQUESTED), "submit")
     milestone.status = MilestoneStatus.SUBMITTED
     milestone.note = note
@@ -212,7 +211,7 @@ def _decide(*, milestone: Milestone, actor: User, approve: bool, comment: str) -
     milestone = _locked(milestone)
     action = REVIEW if milestone.needs_bja_approval else MANAGE
     who = "a BJA reviewer" if milestone.needs_bja_approval else "a case manager"
-    _require(case_rights(user=actor, case=milestone.case), action, f"Only {who} can decide on this milestone.")
+    _require(milestone, actor, action, f"Only {who} can decide on this milestone.")
     _expect_status(milestone, (MilestoneStatus.SUBMITTED,), "approve" if approve else "send back")
     if milestone.submitted_by_id == actor.pk:
         raise NotAllowed("You submitted this milestone; someone else must review it.", code="self_approval")
@@ -248,7 +247,7 @@ def milestone_request_changes(*, milestone: Milestone, actor: User, comment: str
 def milestone_sign_off(*, milestone: Milestone, actor: User) -> MilestoneSignoff:
     """Sign a joint milestone on behalf of the actor's participating organization."""
     milestone = _locked(milestone)
-    _require(case_rights(user=actor, case=milestone.case), EDIT, "Only participants who work on the case can sign.")
+    _require(milestone, actor, EDIT, "Only participants who work on the case can sign.")
     if not milestone.joint:
         raise ServiceError("This milestone does not need sign-offs.", code="not_joint")
     if milestone.status == MilestoneStatus.APPROVED:

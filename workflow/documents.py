@@ -18,7 +18,7 @@ from django.db import transaction
 
 from accounts.models import User
 from config.errors import NotAllowed, NotFound, ServiceError
-from workflow.access import EDIT, VIEW, acting_organizations, case_rights
+from workflow.access import EDIT, acting_organizations, case_require
 from workflow.models import Case, Document, Milestone, Visibility
 from workflow.services import event_record
 
@@ -106,11 +106,9 @@ def document_upload(
     visibility: str = Visibility.ALL,
     milestone: Milestone | None = None,
 ) -> Document:
-    rights = case_rights(user=actor, case=case)
-    if VIEW not in rights:
-        raise NotFound("Case not found.")
-    if EDIT not in rights:
-        raise NotAllowed("Only participants who work on the case can upload documents.")
+    case_require(
+        user=actor, case=case, action=EDIT, message="Only participants who work on the case can upload documents."
+    )
     if visibility not in Visibility.values:
         raise ServiceError(f"“{visibility}” is not a visibility.", field="visibility", code="invalid_choice")
     if milestone is not None and milestone.case_id != case.pk:

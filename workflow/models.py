@@ -266,22 +266,24 @@ def _document_path(instance: Document, filename: str) -> str:
 class DocumentQuerySet(models.QuerySet):
     def visible_to(self, user) -> DocumentQuerySet:
         """Documents of cases the user sees, narrowed by each document's visibility."""
+        from workflow.access import case_access
+
+        return self.filter(case_access(user, "view", case_field="case_id")).readable_by(user)
+
+    def readable_by(self, user) -> DocumentQuerySet:
+        """Only the narrowing by each document's visibility: the case rule must come with it (``visible_to``, or
+        ``workflow.viewsets.CaseScopedViewSet``, which adds it)."""
         from workflow.access import user_organization_ids
 
-        cases = Case.objects.visible_to(user, "view").values("id")
         if user.is_staff:
-            return self.filter(case__in=cases)
+            return self.all()
         organizations = user_organization_ids(user)
         federal = user_organization_ids(user, kind="federal")
-        return (
-            self.filter(case__in=cases)
-            .filter(
-                Q(visibility=Visibility.ALL)
-                | Q(organization__in=organizations)
-                | Q(visibility=Visibility.ORGANIZATION_AND_BJA, case__participations__organization__in=federal)
-            )
-            .distinct()
-        )
+        return self.filter(
+            Q(visibility=Visibility.ALL)
+            | Q(organization__in=organizations)
+            | Q(visibility=Visibility.ORGANIZATION_AND_BJA, case__participations__organization__in=federal)
+        ).distinct()
 
 
 class Document(models.Model):

@@ -12,13 +12,16 @@ from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, Event, Milestone, MilestoneStatus, Participant
 
 
-def case_list(*, user: User, action: str = VIEW) -> QuerySet[Case]:
-    """Cases the user may see, with their lead organization, the rows their links need, and participants."""
-    return (
-        Case.objects.visible_to(user, action)
-        .select_related("organization", *registry.page_related())
-        .prefetch_related(Prefetch("participations", queryset=Participant.objects.select_related("organization")))
+def case_with_relations(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The cases with their lead organization, the rows their links need, and participants."""
+    return cases.select_related("organization", *registry.page_related()).prefetch_related(
+        Prefetch("participations", queryset=Participant.objects.select_related("organization"))
     )
+
+
+def case_list(*, user: User, action: str = VIEW) -> QuerySet[Case]:
+    """Cases the user may see, with what a page or an answer shows of them."""
+    return case_with_relations(Case.objects.visible_to(user, action))
 
 
 def case_get(*, user: User, case_id: int, action: str = VIEW) -> Case:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
-from workflow.access import GRANT_ACTIONS, MANAGE, VIEW, case_rights
+from workflow.access import GRANT_ACTIONS, MANAGE, case_require, case_rights
 from workflow.errors import GuardFailed
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, CaseUserPermission, Event, Participant, ParticipantRole
@@ -84,9 +84,14 @@ def case_transition(
         )
     with transaction.atomic():
         locked = Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
-        rights = case_rights(user=actor, case=locked) if locked else set()
-        if locked is None or VIEW not in rights:
+        if locked is None:
             raise NotFound("Case not found.")
+        case_require(
+            user=actor,
+            case=locked,
+            action=transition.permission,
+            message=f"You may not “{transition.label}” on this case.",
+        )
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
                 f"The case changed since you loaded it (version {expected_version}, now {locked.version}). "
@@ -94,8 +99,6 @@ def case_transition(
                 code="stale",
                 field="expected_version",
             )
-        if transition.permission not in rights:
-            raise NotAllowed(f"You may not “{transition.label}” on this case.")
         refused = _rule_failures(transition, user=actor, case=locked)
         if refused:
             raise NotAllowed("; ".join(refused))
@@ -165,8 +168,10 @@ def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -
 
 @transaction.atomic
 def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) -> None:
-    if actor is not None and MANAGE not in case_rights(user=actor, case=case):
-        raise NotAllowed("Only a case manager can revoke access to this case.")
+    if actor is not None:
+        case_require(
+            user=actor, case=case, action=MANAGE, message="Only a case manager can revoke access to this case."
+        )
     deleted, _ = CaseUserPermission.objects.filter(
         content_object=case, user=user, permission=_grantable(permission)
     ).delete()

@@ -13,8 +13,8 @@ from config.errors import Conflict, ServiceError
 from partnerships.choices import AgreementKind
 from partnerships.models import Agreement, AgreementParty, Partnership
 from partnerships.selectors.partnerships import local_today
-from partnerships.services.common import require_acting_for, require_right
-from workflow.access import EDIT, MANAGE
+from partnerships.services.common import require_acting_for
+from workflow.access import EDIT, MANAGE, case_require
 from workflow.documents import document_upload
 from workflow.models import Visibility
 from workflow.services import event_record
@@ -37,7 +37,7 @@ def agreement_create(
     The signed file, if given, is stored as a case document every participant sees.
     """
     case = partnership.case
-    require_right(case=case, actor=actor, action=EDIT, message="Only partners who work on it can add agreements.")
+    case_require(case=case, user=actor, action=EDIT, message="Only partners who work on it can add agreements.")
     if kind not in AgreementKind.values:
         raise ServiceError(f"“{kind}” is not a kind of agreement.", field="kind", code="invalid_choice")
     member_ids = set(partnership.members.values_list("organization_id", flat=True))
@@ -87,7 +87,7 @@ def agreement_sign(
     cannot sign for another.
     """
     case = agreement.partnership.case
-    require_right(case=case, actor=actor, action=EDIT, message="Only partners who work on it can sign agreements.")
+    case_require(case=case, user=actor, action=EDIT, message="Only partners who work on it can sign agreements.")
     party = AgreementParty.objects.select_for_update().filter(agreement=agreement, organization=organization).first()
     if party is None:
         raise ServiceError(

@@ -13,10 +13,10 @@ from config.errors import Conflict, ServiceError
 from partnerships.choices import ASSESSMENT_CHECKLISTS, GAP_ANSWERS, Answer, AssessmentStatus
 from partnerships.models import Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors.assessments import assessment_scores
-from partnerships.services.common import require_acting_for, require_right
+from partnerships.services.common import require_acting_for
 from tasks.models import OPEN_STATUSES, Task
 from tasks.services.task import task_create
-from workflow.access import EDIT
+from workflow.access import EDIT, case_require
 from workflow.checklists import checklist_template_current, milestone_add
 from workflow.models import Milestone
 from workflow.services import event_record
@@ -34,7 +34,7 @@ def _expected_checklist(organization: Organization) -> str:
 
 
 def _require_assessor(*, partnership: Partnership, organization: Organization, actor: User) -> None:
-    require_right(case=partnership.case, actor=actor, action=EDIT, message="Only partners who work on it can assess.")
+    case_require(case=partnership.case, user=actor, action=EDIT, message="Only partners who work on it can assess.")
     require_acting_for(
         case=partnership.case,
         actor=actor,
@@ -48,7 +48,7 @@ def assessment_start(
     *, partnership: Partnership, organization: Organization, actor: User, checklist: str | None = None
 ) -> Assessment:
     """Start `organization`'s assessment on the current version of the checklist for its kind."""
-    require_right(case=partnership.case, actor=actor, action=EDIT, message="Only partners who work on it can assess.")
+    case_require(case=partnership.case, user=actor, action=EDIT, message="Only partners who work on it can assess.")
     if not partnership.members.filter(organization=organization).exists():
         raise ServiceError(
             f"{organization} is not a member of this partnership.", field="organization", code="not_a_member"
@@ -181,9 +181,9 @@ def _gap(answer: AssessmentAnswer, actor: User) -> AssessmentAnswer:
         )
         .get(pk=answer.pk)
     )
-    require_right(
+    case_require(
         case=answer.assessment.partnership.case,
-        actor=actor,
+        user=actor,
         action=EDIT,
         message="Only partners who work on it can plan work.",
     )

@@ -3,18 +3,9 @@
 from __future__ import annotations
 
 from accounts.models import Organization, User
-from config.errors import NotAllowed, NotFound
-from workflow.access import EDIT, VIEW, acting_organizations, case_rights
+from config.errors import NotAllowed
+from workflow.access import EDIT, acting_organizations
 from workflow.models import Case
-
-
-def require_right(*, case: Case, actor: User, action: str = EDIT, message: str, not_found: str = "Not found.") -> None:
-    """404 when the actor may not see the case, 403 with `message` when they may see it but not `action` it."""
-    rights = case_rights(user=actor, case=case)
-    if VIEW not in rights:
-        raise NotFound(not_found)
-    if action not in rights:
-        raise NotAllowed(message)
 
 
 def require_acting_for(*, case: Case, actor: User, organization: Organization, action: str = EDIT, message: str):

@@ -11,8 +11,7 @@ from config.errors import NotAllowed, ServiceError
 from partnerships.choices import MEMBER_ROLE_KIND, MemberRole, ResponseModel
 from partnerships.models import AWARD_KIND, PARTNERSHIP_KIND, Partnership, PartnershipMember
 from partnerships.rules import STAFF_ROLES
-from partnerships.services.common import require_right
-from workflow.access import EDIT, MANAGE, VIEW
+from workflow.access import EDIT, MANAGE, VIEW, case_require
 from workflow.models import Case, ParticipantRole
 from workflow.services import case_create, event_record, participant_add
 
@@ -122,7 +121,7 @@ def partnership_create(
 @transaction.atomic
 def partnership_update(*, partnership: Partnership, actor: User, **changes) -> Partnership:
     """Change the description of the partnership (response models, jurisdiction, population, description)."""
-    require_right(case=partnership.case, actor=actor, action=EDIT, message="Only partners who work on it can edit it.")
+    case_require(case=partnership.case, user=actor, action=EDIT, message="Only partners who work on it can edit it.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ServiceError(f"“{sorted(unknown)[0]}” cannot be changed here.", field=sorted(unknown)[0])
@@ -141,8 +140,11 @@ def partnership_update(*, partnership: Partnership, actor: User, **changes) -> P
 def partnership_member_add(
     *, partnership: Partnership, organization: Organization, role: str, actor: User, responsibilities: str = ""
 ) -> PartnershipMember:
-    require_right(
-        case=partnership.case, actor=actor, action=MANAGE, message="Only a partner's administrator can add members."
+    case_require(
+        case=partnership.case,
+        user=actor,
+        action=MANAGE,
+        message="Only a partner's administrator can add members.",
     )
     _check_member(organization, role)
     participant_add(case=partnership.case, organization=organization, role=ParticipantRole.PARTNER, actor=actor)

@@ -17,8 +17,7 @@ from partnerships.business_time import business_deadline
 from partnerships.choices import AUDIENCE_DELIVERIES, DeliveryType, TATopic
 from partnerships.models import TA_REQUEST_KIND, TADelivery, TARequest
 from partnerships.selectors.partnerships import local_today
-from partnerships.services.common import require_right
-from workflow.access import VIEW
+from workflow.access import VIEW, case_require
 from workflow.models import Participant, ParticipantRole
 from workflow.services import case_create, case_transition, event_record, participant_add
 
@@ -97,7 +96,7 @@ def _locked(ta_request: TARequest) -> TARequest:
 
 
 def _require_rule(ta_request: TARequest, actor: User, check, message: str) -> None:
-    require_right(case=ta_request.case, actor=actor, action=VIEW, message=message, not_found="Request not found.")
+    case_require(case=ta_request.case, user=actor, action=VIEW, message=message, not_found="Request not found.")
     if not check(actor, ta_request.case):
         raise NotAllowed(message)
 

@@ -16,12 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Organization, User
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotAllowed, ServiceError
 from tasks import selectors
 from tasks.models import OPEN_STATUSES, Task, TaskComment, TaskPriority, TaskStatus
 from tasks.services.activity import assignment_notify, comment_notify
 from tasks.services.deadlines import deadline_sync
-from workflow.access import EDIT, REVIEW, VIEW, acting_organizations, case_rights
+from workflow.access import EDIT, REVIEW, VIEW, acting_organizations, case_require
 from workflow.models import Case, Milestone, Visibility
 from workflow.services import event_record
 
@@ -29,11 +29,8 @@ EDITABLE = ("title", "description", "due_date", "due_time", "priority", "milesto
 
 
 def _require_work(*, actor: User, case: Case) -> None:
-    rights = case_rights(user=actor, case=case)
-    if VIEW not in rights:
-        raise NotFound("Task not found.")
-    if EDIT not in rights and REVIEW not in rights:
-        raise NotAllowed("Only people who work on this case can change its tasks.")
+    message = "Only people who work on this case can change its tasks."
+    case_require(user=actor, case=case, action=(EDIT, REVIEW), message=message, not_found="Task not found.")
 
 
 def _working_organizations(*, user: User, case: Case) -> list[Organization]:
@@ -202,8 +199,7 @@ def task_comment_add(*, task: Task, actor: User, body: str, visibility: str = Vi
 @transaction.atomic
 def task_watch(*, task: Task, actor: User, watching: bool = True) -> Task:
     """Follow a task (its reminders and comments) or stop. Reading the case is enough: it is your own inbox."""
-    if VIEW not in case_rights(user=actor, case=task.case):
-        raise NotFound("Task not found.")
+    case_require(user=actor, case=task.case, action=VIEW, message="", not_found="Task not found.")
     if watching:
         task.watchers.add(actor)
     else:

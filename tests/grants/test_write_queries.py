@@ -31,5 +31,5 @@ def test_submit_checks_access_once(application, admin, bh_admin):
     assert queries <= SUBMIT_QUERIES, "\n".join(sql)
 
 
-WITHDRAW_QUERIES = 14
+WITHDRAW_QUERIES = 12
 SUBMIT_QUERIES = 47

@@ -7,8 +7,8 @@ import json
 import pytest
 from rest_framework.renderers import JSONRenderer
 
-from tasks.api import TaskSerializer
 from tasks.models import Task
+from tasks.serializers import TaskSerializer
 from tests.helpers import api_client
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ import pytest
 from rest_framework.renderers import JSONRenderer
 
 from tests.helpers import api_client
-from workflow.api import CaseSerializer, EventSerializer
 from workflow.models import Case, Event
+from workflow.serializers import CaseSerializer, EventSerializer
 from workflow.services import event_record
 
 pytestmark = pytest.mark.django_db
