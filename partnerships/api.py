@@ -6,22 +6,20 @@ Stage changes go through the generic /api/v1/cases/{case}/transitions/ (each par
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema, extend_schema_field, inline_serializer
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
-from config.errors import NotFound
 from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
-from partnerships.selectors.partnerships import agreement_list, local_today, partnership_list
+from partnerships.selectors.partnerships import agreement_list, local_today, partnership_with_relations
 from partnerships.services import agreements, assessments, partnerships
 from tasks.serializers import TaskSerializer
-from workflow.access import VIEW
-from workflow.models import Case
 from workflow.serializers import MilestoneSerializer
+from workflow.viewsets import CaseScopedViewSet
 
 
 class AnswerSerializer(serializers.ModelSerializer):
@@ -90,14 +88,19 @@ def _today(partnership: Partnership):
     return local_today(partnership.case.organization)
 
 
-class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
     """Partnerships the user's organizations take part in."""
 
     serializer_class = s.PartnershipSerializer
-    queryset = Partnership.objects.none()
+    queryset = Partnership.objects.all()
+    not_found = "Partnership not found."
 
-    def get_queryset(self):
-        return partnership_list(user=self.request.user)
+    def rows(self):
+        return partnership_with_relations(Partnership.objects.all())
+
+    def _answer(self, partnership: Partnership, status_code: int = status.HTTP_200_OK) -> Response:
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        return Response(self.get_serializer(self.rows().get(pk=partnership.pk)).data, status=status_code)
 
     @extend_schema(request=s.PartnershipCreateSerializer, responses={201: s.PartnershipSerializer})
     def create(self, request):
@@ -106,23 +109,21 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         values = dict(data.validated_data)
         values["members"] = [(m["organization"], m["role"]) for m in values["members"]]
         partnership = partnerships.partnership_create(actor=request.user, **values)
-        return Response(self.get_serializer(self.get_queryset().get(pk=partnership.pk)).data, status=201)
+        return self._answer(partnership, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.PartnershipUpdateSerializer, responses=s.PartnershipSerializer)
     def partial_update(self, request, pk=None):
-        data = s.PartnershipUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        partnerships.partnership_update(partnership=self.get_object(), actor=request.user, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+        partnership = self.write_target()
+        data = self.write_input(s.PartnershipUpdateSerializer, partnership, partial=True)
+        partnerships.partnership_update(partnership=partnership, actor=request.user, **data)
+        return self._answer(partnership)
 
     @extend_schema(request=s.PartnershipMemberInputSerializer, responses={201: s.PartnershipMemberSerializer})
     @action(detail=True, methods=["post"])
     def members(self, request, pk=None):
-        data = s.PartnershipMemberInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = partnerships.partnership_member_add(
-            partnership=self.get_object(), actor=request.user, **data.validated_data
-        )
+        partnership = self.write_target()
+        data = self.write_input(s.PartnershipMemberInputSerializer, partnership)
+        member = partnerships.partnership_member_add(partnership=partnership, actor=request.user, **data)
         return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=s.AgreementSerializer(many=True))
@@ -134,18 +135,18 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get", "post"], parser_classes=[JSONParser, MultiPartParser, FormParser])
     def agreements(self, request, pk=None):
         """MOUs and information-sharing agreements. They record who agreed to what, never client health data."""
-        partnership = self.get_object()
-        context = {"today": _today(partnership)}
         if request.method == "GET":
+            partnership = self.get_object()
+            context = {"today": _today(partnership)}
             page = self.paginate_queryset(agreement_list(partnership=partnership))
             return self.get_paginated_response(s.AgreementSerializer(page, many=True, context=context).data)
-        data = s.AgreementCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
+        partnership = self.write_target()
+        values = dict(self.write_input(s.AgreementCreateSerializer, partnership))
         agreement = agreements.agreement_create(
             partnership=partnership, actor=request.user, upload=values.pop("file", None), **values
         )
         agreement = agreement_list(partnership=partnership).get(pk=agreement.pk)
+        context = {"today": _today(partnership)}
         return Response(s.AgreementSerializer(agreement, context=context).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=s.AssessmentSerializer(many=True))
@@ -153,13 +154,13 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["get", "post"])
     def assessments(self, request, pk=None):
         """GET: every assessment of the partnership. POST: start one for a member (its kind's checklist)."""
-        partnership = self.get_object()
         if request.method == "GET":
+            partnership = self.get_object()
             page = self.paginate_queryset(assessment_selectors.partnership_assessments(partnership=partnership))
             return self.get_paginated_response(s.AssessmentSerializer(page, many=True).data)
-        data = s.AssessmentStartSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        assessment = assessments.assessment_start(partnership=partnership, actor=request.user, **data.validated_data)
+        partnership = self.write_target()
+        data = self.write_input(s.AssessmentStartSerializer, partnership)
+        assessment = assessments.assessment_start(partnership=partnership, actor=request.user, **data)
         return Response(s.AssessmentSerializer(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -189,91 +190,92 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         )
 
 
-class AgreementViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AgreementViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = s.AgreementSerializer
-    queryset = Agreement.objects.none()
-
-    def get_queryset(self):
-        cases = Case.objects.visible_to(self.request.user, VIEW).values("id")
-        return (
-            Agreement.objects.filter(partnership__case__in=cases)
-            .select_related("partnership__case__organization")
-            .prefetch_related("parties__organization")
-        )
+    queryset = Agreement.objects.select_related("partnership__case__organization").prefetch_related(
+        "parties__organization"
+    )
+    case_field = "partnership__case"
+    not_found = "Agreement not found."
 
     @extend_schema(request=s.AgreementSignSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         """Record a party's signature. Only an administrator of that organization may; the date defaults to today."""
-        agreement = self.get_object()
-        data = s.AgreementSignSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        agreements.agreement_sign(agreement=agreement, actor=request.user, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
+        agreement = self.write_target()
+        data = self.write_input(s.AgreementSignSerializer, agreement)
+        agreements.agreement_sign(agreement=agreement, actor=request.user, **data)
+        return Response(self.get_serializer(self.rows().get(pk=agreement.pk)).data)
 
 
-class AssessmentViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = AssessmentDetailSerializer
-    queryset = Assessment.objects.none()
+    queryset = Assessment.objects.all()
+    case_field = "partnership__case"
+    not_found = "Assessment not found."
 
-    def get_object(self):
-        try:
-            return assessment_selectors.assessment_get(user=self.request.user, assessment_id=int(self.kwargs["pk"]))
-        except (Assessment.DoesNotExist, ValueError):
-            raise NotFound("Assessment not found.") from None
+    def rows(self):
+        return assessment_selectors.assessment_with_answers(Assessment.objects.all())
 
-    def _fresh(self):
-        return Response(self.get_serializer(self.get_object()).data)
+    def _fresh(self, assessment: Assessment) -> Response:
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        return Response(self.get_serializer(self.rows().get(pk=assessment.pk)).data)
 
     @extend_schema(request=s.AnswersSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def answers(self, request, pk=None):
         """Save answers of a draft (some or all); it stays a draft."""
-        data = s.AnswersSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        assessments.assessment_save(assessment=self.get_object(), actor=request.user, answers=data.as_dict())
-        return self._fresh()
+        assessment = self.write_target()
+        answers = self._answers_input(assessment)
+        assessments.assessment_save(assessment=assessment, actor=request.user, answers=answers)
+        return self._fresh(assessment)
 
     @extend_schema(request=s.AnswersSerializer, responses=AssessmentDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Save the last answers and submit. Every item must be answered; the assessment is then locked."""
-        data = s.AnswersSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        assessments.assessment_submit(assessment=self.get_object(), actor=request.user, answers=data.as_dict())
-        return self._fresh()
+        assessment = self.write_target()
+        answers = self._answers_input(assessment)
+        assessments.assessment_submit(assessment=assessment, actor=request.user, answers=answers)
+        return self._fresh(assessment)
 
-    def _answer(self, item: int) -> AssessmentAnswer:
-        answer = next((a for a in self.get_object().answers.all() if a.item_id == item), None)
+    def _answers_input(self, assessment: Assessment) -> dict:
+        data = s.AnswersSerializer(data=self.request.data)
+        with self.input_of(assessment):
+            data.is_valid(raise_exception=True)
+        return data.as_dict()
+
+    def _answer(self, assessment: Assessment, item: int) -> AssessmentAnswer:
+        answer = next((a for a in assessment.answers.all() if a.item_id == item), None)
         if answer is None:
-            raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
+            with self.input_of(assessment):
+                raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
         return answer
 
     @extend_schema(request=s.GapPlanSerializer, responses={201: MilestoneSerializer})
     @action(detail=True, methods=["post"], url_path="plan-gap")
     def plan_gap(self, request, pk=None):
         """Turn the answer to one item ("no" or "partly") into a milestone on the partnership."""
-        data = s.GapPlanSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        answer = self._answer(data.validated_data["item"])
-        milestone = assessments.assessment_gap_plan(
-            answer=answer, actor=request.user, due_date=data.validated_data["due_date"]
-        )
+        assessment = self.write_target()
+        data = self.write_input(s.GapPlanSerializer, assessment)
+        answer = self._answer(assessment, data["item"])
+        milestone = assessments.assessment_gap_plan(answer=answer, actor=request.user, due_date=data["due_date"])
         return Response(MilestoneSerializer(milestone).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.GapTaskSerializer, responses={201: TaskSerializer})
     @action(detail=True, methods=["post"], url_path="gap-task")
     def gap_task(self, request, pk=None):
         """Turn the answer to one item ("no" or "partly") into a task for the organization that gave it."""
-        data = s.GapTaskSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        answer = self._answer(data.validated_data["item"])
+        assessment = self.write_target()
+        data = self.write_input(s.GapTaskSerializer, assessment)
+        answer = self._answer(assessment, data["item"])
         assignee = None
-        if data.validated_data["assignee"]:
-            assignee = User.objects.filter(pk=data.validated_data["assignee"], is_active=True).first()
+        if data["assignee"]:
+            assignee = User.objects.filter(pk=data["assignee"], is_active=True).first()
             if assignee is None:
-                raise serializers.ValidationError({"assignee": ["That person does not work on this case."]})
+                with self.input_of(assessment):
+                    raise serializers.ValidationError({"assignee": ["That person does not work on this case."]})
         task = assessments.assessment_gap_task(
-            answer=answer, actor=request.user, assignee=assignee, due_date=data.validated_data["due_date"]
+            answer=answer, actor=request.user, assignee=assignee, due_date=data["due_date"]
         )
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)

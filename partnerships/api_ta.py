@@ -17,9 +17,10 @@ from accounts.models import Organization
 from config.errors import NotFound
 from partnerships import serializers as s
 from partnerships.models import TARequest
-from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_list, ta_user_coordinates
+from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_with_relations, ta_user_coordinates
 from partnerships.selectors.ta_report import ta_annual_report
 from partnerships.services import learning_sites, ta
+from workflow.viewsets import CaseScopedViewSet
 
 
 class LearningSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -41,22 +42,26 @@ class LearningSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
 
 
-class TARequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class TARequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
     """Requests the user's organizations filed, and those offered or matched to their Learning Site (or BJA)."""
 
     serializer_class = s.TARequestSerializer
-    queryset = TARequest.objects.none()
+    queryset = TARequest.objects.all()
     filterset_fields = ["topic", "matched_site"]
+    not_found = "Request not found."
 
-    def get_queryset(self):
-        return ta_request_list(user=self.request.user)
+    def rows(self):
+        return ta_request_with_relations(TARequest.objects.all())
+
+    def _answer(self, ta_request: TARequest, status_code: int = status.HTTP_200_OK) -> Response:
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        return Response(self.get_serializer(self.rows().get(pk=ta_request.pk)).data, status=status_code)
 
     @extend_schema(request=s.TARequestCreateSerializer, responses={201: s.TARequestSerializer})
     def create(self, request):
         data = s.TARequestCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        request_ = ta.ta_request_create(actor=request.user, **data.validated_data)
-        return Response(self.get_serializer(self.get_queryset().get(pk=request_.pk)).data, status=201)
+        return self._answer(ta.ta_request_create(actor=request.user, **data.validated_data), status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.TARequestSerializer(many=True))
     @action(detail=False)
@@ -69,39 +74,33 @@ class TARequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
-    def _done(self, pk) -> Response:
-        return Response(self.get_serializer(self.get_queryset().get(pk=pk)).data)
-
     @extend_schema(request=s.MatchSerializer, responses=s.TARequestSerializer)
     @action(detail=True, methods=["post"])
     def match(self, request, pk=None):
         """Match an acknowledged request with a Learning Site (TA coordinators)."""
-        data = s.MatchSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ta.ta_request_match(ta_request=self.get_object(), actor=request.user, **data.validated_data)
-        return self._done(pk)
+        ta_request = self.write_target()
+        data = self.write_input(s.MatchSerializer, ta_request)
+        return self._answer(ta.ta_request_match(ta_request=ta_request, actor=request.user, **data))
 
     @extend_schema(request=s.ScheduleSerializer, responses=s.TARequestSerializer)
     @action(detail=True, methods=["post"])
     def schedule(self, request, pk=None):
-        data = s.ScheduleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        ta.ta_request_schedule(ta_request=self.get_object(), actor=request.user, **data.validated_data)
-        return self._done(pk)
+        ta_request = self.write_target()
+        data = self.write_input(s.ScheduleSerializer, ta_request)
+        return self._answer(ta.ta_request_schedule(ta_request=ta_request, actor=request.user, **data))
 
     @extend_schema(methods=["GET"], responses=s.TADeliverySerializer(many=True))
     @extend_schema(methods=["POST"], request=s.TADeliveryInputSerializer, responses={201: s.TADeliverySerializer})
     @action(detail=True, methods=["get", "post"])
     def deliveries(self, request, pk=None):
         """What was delivered: date, type, site, attendees (trainings and webinars), hours."""
-        ta_request = self.get_object()
         if request.method == "GET":
-            rows = ta_request.deliveries.select_related("site").order_by("delivered_on", "id")
+            rows = self.get_object().deliveries.select_related("site").order_by("delivered_on", "id")
             page = self.paginate_queryset(rows)
             return self.get_paginated_response(s.TADeliverySerializer(page, many=True).data)
-        data = s.TADeliveryInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        delivery = ta.ta_delivery_record(ta_request=ta_request, actor=request.user, **data.validated_data)
+        ta_request = self.write_target()
+        data = self.write_input(s.TADeliveryInputSerializer, ta_request)
+        delivery = ta.ta_delivery_record(ta_request=ta_request, actor=request.user, **data)
         return Response(s.TADeliverySerializer(delivery).data, status=status.HTTP_201_CREATED)
 
 

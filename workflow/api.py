@@ -37,6 +37,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
     """Cases of every kind the user may see. Domain endpoints create them; here they move and are inspected."""
 
     serializer_class = CaseSerializer
+    queryset = Case.objects.all()
     filterset_fields = ["kind", "stage", "organization"]
     case_field = "pk"
     not_found = "Case not found."

@@ -11,29 +11,37 @@ from django.db.models import Prefetch, QuerySet
 from accounts.models import User
 from partnerships.choices import ANSWER_POINTS, Answer, AssessmentStatus, EssentialElement
 from partnerships.models import Assessment, AssessmentAnswer, Partnership
-from workflow.access import VIEW
-from workflow.models import Case
+from workflow.access import VIEW, case_access
 
 _ELEMENT_LABELS = dict(EssentialElement.choices)
 # For "better or worse": yes > partly > no. "Not applicable" is not on the scale.
 _RANK = {Answer.YES: 2, Answer.PARTLY: 1, Answer.NO: 0}
 
 
+def assessment_with_relations(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    return assessments.select_related(
+        "partnership__case", "organization", "template", "started_by", "submitted_by", "previous"
+    )
+
+
 def assessment_list(*, user: User, action: str = VIEW) -> QuerySet[Assessment]:
     """Assessments on partnerships the user may `action`."""
-    return Assessment.objects.filter(
-        partnership__case__in=Case.objects.visible_to(user, action).values("id")
-    ).select_related("partnership__case", "organization", "template", "started_by", "submitted_by", "previous")
+    return assessment_with_relations(
+        Assessment.objects.filter(case_access(user, action, case_field="partnership__case_id"))
+    )
+
+
+def assessment_with_answers(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """The assessments with their answers and items (what its page and its API answer show)."""
+    answers = AssessmentAnswer.objects.select_related("item", "milestone").order_by("item__order")
+    return assessment_with_relations(assessments).prefetch_related(Prefetch("answers", queryset=answers))
 
 
 def assessment_get(*, user: User, assessment_id: int, action: str = VIEW) -> Assessment:
     """The assessment with its answers and items, or Assessment.DoesNotExist (answer 404)."""
-    answers = AssessmentAnswer.objects.select_related("item", "milestone").order_by("item__order")
-    return (
-        assessment_list(user=user, action=action)
-        .prefetch_related(Prefetch("answers", queryset=answers))
-        .get(pk=assessment_id)
-    )
+    return assessment_with_answers(
+        Assessment.objects.filter(case_access(user, action, case_field="partnership__case_id"))
+    ).get(pk=assessment_id)
 
 
 def partnership_assessments(*, partnership: Partnership) -> QuerySet[Assessment]:

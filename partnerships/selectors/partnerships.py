@@ -11,8 +11,7 @@ from django.utils import timezone
 from accounts.models import Organization, User
 from partnerships.choices import ASSESSMENT_CHECKLISTS, AgreementKind, AssessmentStatus, MemberRole
 from partnerships.models import Agreement, AgreementParty, AgreementStatus, Assessment, Partnership, PartnershipMember
-from workflow.access import VIEW
-from workflow.models import Case
+from workflow.access import VIEW, case_access
 
 # Days before expiry at which an agreement's parties are reminded (the reminder engine reads this).
 AGREEMENT_REMINDER_DAYS = (90, 30, 7)
@@ -22,14 +21,18 @@ def local_today(organization: Organization) -> date:
     return timezone.localdate(timezone=zoneinfo.ZoneInfo(organization.time_zone))
 
 
-def partnership_list(*, user: User, action: str = VIEW) -> QuerySet[Partnership]:
-    """Partnerships whose case the user may `action`; members and the lead prefetched."""
+def partnership_with_relations(partnerships: QuerySet[Partnership]) -> QuerySet[Partnership]:
+    """The partnerships with their members and lead, newest first."""
     return (
-        Partnership.objects.filter(case__in=Case.objects.visible_to(user, action).values("id"))
-        .select_related("case__organization", "award")
+        partnerships.select_related("case__organization", "award")
         .prefetch_related(Prefetch("members", queryset=PartnershipMember.objects.select_related("organization")))
         .order_by("-case__opened_at", "-id")
     )
+
+
+def partnership_list(*, user: User, action: str = VIEW) -> QuerySet[Partnership]:
+    """Partnerships whose case the user may `action`; members and the lead prefetched."""
+    return partnership_with_relations(Partnership.objects.filter(case_access(user, action, case_field="case_id")))
 
 
 def partnership_get(*, user: User, partnership_id: int, action: str = VIEW) -> Partnership:

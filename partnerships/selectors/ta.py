@@ -11,18 +11,20 @@ from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrganizationKind, User
 from partnerships.models import TADelivery, TARequest
-from workflow.access import VIEW
-from workflow.models import Case
+from workflow.access import VIEW, case_access
 
 OPEN_STAGES = ("received", "acknowledged", "matched", "scheduled")
 
 
 def ta_request_list(*, user: User, action: str = VIEW) -> QuerySet[TARequest]:
     """Requests whose case the user may `action`: their own organization's, and those offered or matched to them."""
-    return (
-        TARequest.objects.filter(case__in=Case.objects.visible_to(user, action).values("id"))
-        .select_related("case__organization", "preferred_site", "matched_site")
-        .order_by("-case__opened_at", "-id")
+    return ta_request_with_relations(TARequest.objects.filter(case_access(user, action, case_field="case_id")))
+
+
+def ta_request_with_relations(requests: QuerySet[TARequest]) -> QuerySet[TARequest]:
+    """The requests with what a list row shows, newest first."""
+    return requests.select_related("case__organization", "preferred_site", "matched_site").order_by(
+        "-case__opened_at", "-id"
     )
 
 
