@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import Organization, User
-from partnerships import checklists_v1
 from partnerships.choices import Answer, MemberRole
+from partnerships.migrations.frozen import checklists_v1
 from partnerships.models import LearningSiteProfile, Partnership, TARequest
 from partnerships.services.agreements import agreement_create, agreement_sign
 from partnerships.services.assessments import (

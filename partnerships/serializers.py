@@ -18,6 +18,7 @@ from partnerships.models import (
 )
 from partnerships.selectors.partnerships import local_today
 from workflow.models import Case
+from workflow.serializers import CASE_FIELDS, CaseFieldsSerializer, replaced_by
 
 ORGANIZATIONS = Organization.objects.filter(is_active=True)
 
@@ -38,25 +39,20 @@ class PartnershipMemberInputSerializer(serializers.Serializer):
     responsibilities = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
-    case = serializers.IntegerField(source="case_id", read_only=True)
-    title = serializers.CharField(source="case.title", read_only=True)
-    stage = serializers.CharField(source="case.stage", read_only=True)
-    stage_label = serializers.CharField(source="case.stage_label", read_only=True)
-    version = serializers.IntegerField(source="case.version", read_only=True)
-    lead = serializers.IntegerField(source="case.organization_id", read_only=True)
-    lead_name = serializers.CharField(source="case.organization.name", read_only=True)
+class PartnershipSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
+    lead = serializers.IntegerField(
+        source="case.organization_id", read_only=True, help_text=replaced_by("organization")
+    )
+    lead_name = serializers.CharField(
+        source="case.organization.name", read_only=True, help_text=replaced_by("organization_name")
+    )
     members = PartnershipMemberSerializer(many=True, read_only=True)
 
     class Meta:
         model = Partnership
         fields = [
             "id",
-            "case",
-            "title",
-            "stage",
-            "stage_label",
-            "version",
+            *CASE_FIELDS,
             "lead",
             "lead_name",
             "members",
@@ -247,27 +243,14 @@ class LearningSiteProfileInputSerializer(serializers.Serializer):
     summary = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class TARequestSerializer(serializers.ModelSerializer):
-    case = serializers.IntegerField(source="case_id", read_only=True)
-    title = serializers.CharField(source="case.title", read_only=True)
-    stage = serializers.CharField(source="case.stage", read_only=True)
-    stage_label = serializers.CharField(source="case.stage_label", read_only=True)
-    version = serializers.IntegerField(source="case.version", read_only=True)
-    organization = serializers.IntegerField(source="case.organization_id", read_only=True)
-    organization_name = serializers.CharField(source="case.organization.name", read_only=True)
+class TARequestSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
     received_at = serializers.DateTimeField(source="case.opened_at", read_only=True)
 
     class Meta:
         model = TARequest
         fields = [
             "id",
-            "case",
-            "title",
-            "stage",
-            "stage_label",
-            "version",
-            "organization",
-            "organization_name",
+            *CASE_FIELDS,
             "topic",
             "preferred_delivery",
             "preferred_site",

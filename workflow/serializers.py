@@ -44,6 +44,29 @@ class CaseSerializer(serializers.ModelSerializer):
         ]
 
 
+class CaseFieldsSerializer(serializers.Serializer):
+    """The fields of its case that every case-backed answer (application, award, partnership, TA request) shows,
+    under the names the case endpoints use. A subclass lists them first with ``*CASE_FIELDS``."""
+
+    case = serializers.IntegerField(source="case_id", read_only=True)
+    title = serializers.CharField(source="case.title", read_only=True)
+    stage = serializers.CharField(source="case.stage", read_only=True)
+    stage_label = serializers.CharField(source="case.stage_label", read_only=True)
+    version = serializers.IntegerField(source="case.version", read_only=True)
+    organization = serializers.IntegerField(
+        source="case.organization_id", read_only=True, help_text="The organization that leads the case."
+    )
+    organization_name = serializers.CharField(source="case.organization.name", read_only=True)
+
+
+CASE_FIELDS = ["case", "title", "stage", "stage_label", "version", "organization", "organization_name"]
+
+
+def replaced_by(name: str) -> str:
+    """The help text of a field kept under its old name for clients written before CASE_FIELDS."""
+    return f"Deprecated: the same as `{name}`, which replaces it."
+
+
 class TransitionRequestSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)

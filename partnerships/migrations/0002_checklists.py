@@ -1,8 +1,8 @@
-"""Publish version 1 of the three assessment checklists and of the planning checklist (partnerships.checklists_v1)."""
+"""Publish version 1 of the three assessment checklists and of the planning checklist (partnerships.migrations.frozen.checklists_v1)."""
 
 from django.db import migrations
 
-from partnerships import checklists_v1
+from partnerships.migrations.frozen import checklists_v1
 
 
 def publish(apps, schema_editor):

@@ -13,7 +13,6 @@ from partnerships.choices import ANSWER_POINTS, Answer, AssessmentStatus, Essent
 from partnerships.models import Assessment, AssessmentAnswer, Partnership
 from workflow.access import VIEW, case_access
 
-_ELEMENT_LABELS = dict(EssentialElement.choices)
 # For "better or worse": yes > partly > no. "Not applicable" is not on the scale.
 _RANK = {Answer.YES: 2, Answer.PARTLY: 1, Answer.NO: 0}
 
@@ -21,13 +20,6 @@ _RANK = {Answer.YES: 2, Answer.PARTLY: 1, Answer.NO: 0}
 def assessment_with_relations(assessments: QuerySet[Assessment]) -> QuerySet[Assessment]:
     return assessments.select_related(
         "partnership__case", "organization", "template", "started_by", "submitted_by", "previous"
-    )
-
-
-def assessment_list(*, user: User, action: str = VIEW) -> QuerySet[Assessment]:
-    """Assessments on partnerships the user may `action`."""
-    return assessment_with_relations(
-        Assessment.objects.filter(case_access(user, action, case_field="partnership__case_id"))
     )
 
 
@@ -177,7 +169,3 @@ def assessment_trend(*, partnership: Partnership) -> list[TrendSeries]:
         line = series.setdefault(row.organization_id, TrendSeries(row.organization.name, row.template.title, []))
         line.points.append(TrendPoint(row.submitted_at, float(row.score or 0), row.pk))
     return list(series.values())
-
-
-def element_label(key: str) -> str:
-    return _ELEMENT_LABELS.get(key, key)

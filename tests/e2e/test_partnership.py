@@ -15,7 +15,7 @@ from django.apps import apps
 from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
-from partnerships import checklists_v1
+from partnerships.migrations.frozen import checklists_v1
 from partnerships.models import Assessment, AssessmentAnswer, Partnership, TADelivery, TARequest
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.test_login import assert_accessible, sign_in

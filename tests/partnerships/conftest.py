@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 
 from accounts.models import OrganizationKind, Role
-from partnerships import checklists_v1
 from partnerships.choices import MemberRole
+from partnerships.migrations.frozen import checklists_v1
 from partnerships.services.partnerships import partnership_create
 from partnerships.services.ta import ta_request_create
 from tests import factories

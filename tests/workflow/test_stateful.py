@@ -2,7 +2,7 @@
 
 Hypothesis drives the sample stage machine (tests/workflow/machines.py) and the
 checklist services with random users, transitions (and a bogus one) and
-milestone actions. A small model written from the access rules in DESIGN.md,
+milestone actions. A small model written from the access rules in docs/architecture.md,
 not from workflow/access.py, predicts which attempts must succeed; after every
 step the invariants below are checked against the database.
 """
