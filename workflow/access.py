@@ -26,8 +26,11 @@ from django.db.models import Exists, OuterRef, Q, Value
 from accounts.models import Membership, Role
 from config.errors import NotAllowed, NotFound
 
-VIEW, EDIT, REVIEW, MANAGE = "view", "edit", "review", "manage"
-ACTIONS = (VIEW, EDIT, REVIEW, MANAGE)
+# view: see the case; edit: work on it (tasks, documents, answers); review: BJA's decisions on it (completeness,
+# funding, milestone and report approval); manage: participants, grants and the case's own settings; score: a
+# peer reviewer's assigned review, and nothing else (see reviews_anonymously).
+VIEW, EDIT, REVIEW, MANAGE, SCORE = "view", "edit", "review", "manage", "score"
+ACTIONS = (VIEW, EDIT, REVIEW, MANAGE, SCORE)
 
 # Participant role -> action -> membership roles that hold it.
 _PARTY = {
@@ -35,22 +38,43 @@ _PARTY = {
     EDIT: {Role.ADMIN, Role.MEMBER},
     REVIEW: set(),
     MANAGE: {Role.ADMIN},
+    SCORE: set(),
 }
 _REVIEWING_AGENCY = {
     VIEW: {Role.ADMIN, Role.MEMBER, Role.VIEWER, Role.GRANT_MANAGER},
     EDIT: set(),
     REVIEW: {Role.GRANT_MANAGER},
     MANAGE: {Role.GRANT_MANAGER},
+    SCORE: set(),
 }
 RIGHTS = {"lead": _PARTY, "co_applicant": _PARTY, "partner": _PARTY, "reviewer": _REVIEWING_AGENCY}
 
-# Guardian codename -> the actions it gives. Any grant lets its holder see the case.
+# Guardian codename -> the actions it gives. Any grant lets its holder see the case. A peer reviewer's grant gives
+# the score right only: BJA's review right would let them decide milestones or work on tasks, in their own name.
 GRANT_ACTIONS = {
     "view_case": {VIEW},
     "change_case": {VIEW, EDIT},
-    "review_case": {VIEW, REVIEW},
+    "review_case": {VIEW, SCORE},
     "manage_case": {VIEW, EDIT, MANAGE},
 }
+
+# Guardian codename -> what whoever gives (or takes back) that grant must hold: nobody grants a right they do not
+# hold, and only those who run the review (BJA's grant managers) appoint or remove a peer reviewer.
+GRANTER_NEEDS = {
+    "view_case": {MANAGE},
+    "change_case": {MANAGE, EDIT},
+    "review_case": {MANAGE, REVIEW},
+    "manage_case": {MANAGE, EDIT},
+}
+
+
+def reviews_anonymously(rights: set[str]) -> bool:
+    """A peer reviewer: the score right and no other way to act on the case.
+
+    Peer reviewers stay anonymous to the applicants and to one another, so they may write nothing outside their
+    review (no task, comment, watch or milestone decision would keep their name out of the applicants' sight).
+    """
+    return SCORE in rights and not rights & {EDIT, REVIEW, MANAGE}
 
 
 def codenames_for(action: str) -> list[str]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from accounts.models import User
-from workflow.access import MANAGE, REVIEW, VIEW, case_rights
+from workflow.access import MANAGE, REVIEW, SCORE, VIEW, case_rights
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, Event, Milestone, MilestoneStatus, Participant
 
@@ -83,7 +83,7 @@ def case_timeline(*, case: Case | int, user: User, rights: set[str] | None = Non
     events = Event.objects.filter(case=case).select_related("actor").order_by("created_at", "id")
     if REVIEW in rights and MANAGE in rights:
         return events
-    if REVIEW in rights:
+    if SCORE in rights:
         return events.filter(Q(audience=Audience.ALL) | Q(actor=user) | Q(data__user=user.email))
     return events.filter(audience=Audience.ALL)
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
-from workflow.access import GRANT_ACTIONS, MANAGE, case_require, case_rights
+from workflow.access import GRANT_ACTIONS, GRANTER_NEEDS, MANAGE, case_require, case_rights
 from workflow.errors import GuardFailed
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, CaseUserPermission, Event, Participant, ParticipantRole
@@ -147,11 +147,21 @@ def _grantable(permission: str) -> Permission:
     return Permission.objects.get(content_type__app_label="workflow", codename=permission)
 
 
+def _require_granter(*, case: Case, actor: User | None, permission: str, doing: str) -> None:
+    """Nobody grants or revokes a right they do not hold (``GRANTER_NEEDS``); `actor` None is the system."""
+    if actor is None:
+        return
+    needs = GRANTER_NEEDS.get(permission, {MANAGE})
+    if not needs <= case_rights(user=actor, case=case):
+        if permission == "review_case":
+            raise NotAllowed(f"Only a BJA grant manager for this case can {doing} the review right.")
+        raise NotAllowed(f"Only a case manager who holds this right can {doing} access to this case.")
+
+
 @transaction.atomic
 def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -> CaseUserPermission:
     """Give one user a right on one case (peer reviewer, consultant, delegate). `actor` None is the system."""
-    if actor is not None and MANAGE not in case_rights(user=actor, case=case):
-        raise NotAllowed("Only a case manager can grant access to this case.")
+    _require_granter(case=case, actor=actor, permission=permission, doing="grant")
     grant, created = CaseUserPermission.objects.get_or_create(
         content_object=case, user=user, permission=_grantable(permission)
     )
@@ -168,10 +178,7 @@ def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -
 
 @transaction.atomic
 def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) -> None:
-    if actor is not None:
-        case_require(
-            user=actor, case=case, action=MANAGE, message="Only a case manager can revoke access to this case."
-        )
+    _require_granter(case=case, actor=actor, permission=permission, doing="revoke")
     deleted, _ = CaseUserPermission.objects.filter(
         content_object=case, user=user, permission=_grantable(permission)
     ).delete()

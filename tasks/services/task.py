@@ -21,7 +21,7 @@ from tasks import selectors
 from tasks.models import OPEN_STATUSES, Task, TaskComment, TaskPriority, TaskStatus
 from tasks.services.activity import assignment_notify, comment_notify
 from tasks.services.deadlines import deadline_sync
-from workflow.access import EDIT, REVIEW, VIEW, acting_organizations, case_require
+from workflow.access import EDIT, REVIEW, VIEW, acting_organizations, case_require, reviews_anonymously
 from workflow.models import Case, Milestone, Visibility
 from workflow.services import event_record
 
@@ -199,7 +199,10 @@ def task_comment_add(*, task: Task, actor: User, body: str, visibility: str = Vi
 @transaction.atomic
 def task_watch(*, task: Task, actor: User, watching: bool = True) -> Task:
     """Follow a task (its reminders and comments) or stop. Reading the case is enough: it is your own inbox."""
-    case_require(user=actor, case=task.case, action=VIEW, message="", not_found="Task not found.")
+    rights = case_require(user=actor, case=task.case, action=VIEW, message="", not_found="Task not found.")
+    if reviews_anonymously(rights):
+        # Watchers are listed on the task: a peer reviewer's name would reach the applicants.
+        raise NotAllowed("Peer reviewers stay anonymous: they cannot follow the applicants' tasks.")
     if watching:
         task.watchers.add(actor)
     else:

@@ -24,7 +24,8 @@ def test_assigning_gives_the_reviewer_this_application_only(in_peer_review, gran
     assert "view" not in case_rights(user=reviewer, case=in_peer_review.case)
     assignment = services.reviewer_assign(application=in_peer_review, reviewer=reviewer, actor=grant_manager)
     assert assignment.due_date is not None and assignment.status == "assigned"
-    assert case_rights(user=reviewer, case=in_peer_review.case) == {"view", "review"}
+    # The score right only: the review right is BJA's (decisions), and anything else would name the reviewer.
+    assert case_rights(user=reviewer, case=in_peer_review.case) == {"view", "score"}
     assert "view" not in case_rights(user=reviewer, case=other.case)
     assert list(selectors.assignment_list_for_reviewer(user=reviewer)) == [assignment]
 

@@ -219,25 +219,26 @@ def test_uploading_a_document_writes_one_event(case, member, settings, tmp_path,
     }
 
 
-def test_granting_and_revoking_write_one_event_each(case, admin, peer_reviewer):
+def test_granting_and_revoking_write_one_event_each(case, grant_manager, peer_reviewer):
     granted = assert_one_event(
         case,
-        lambda: services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=admin),
+        lambda: services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager),
         verb="permission.granted",
-        actor=admin,
+        actor=grant_manager,
     )
     assert granted.data == {"user": peer_reviewer.email, "permission": "review_case"}
     assert (
         new_events(
-            case, lambda: services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=admin)
+            case,
+            lambda: services.case_grant(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager),
         )
         == []
     ), "granting what is already granted changes nothing and records nothing"
     revoked = assert_one_event(
         case,
-        lambda: services.case_revoke(case=case, user=peer_reviewer, permission="review_case", actor=admin),
+        lambda: services.case_revoke(case=case, user=peer_reviewer, permission="review_case", actor=grant_manager),
         verb="permission.revoked",
-        actor=admin,
+        actor=grant_manager,
     )
     assert revoked.data == granted.data
 

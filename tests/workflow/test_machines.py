@@ -161,9 +161,14 @@ def test_a_peer_reviewer_without_an_assignment_does_not_see_the_case(submitted_c
         services.case_transition(case=submitted_case, name="start_review", actor=peer_reviewer)
 
 
-def test_an_assigned_peer_reviewer_may_fire_review_transitions(submitted_case, peer_reviewer, grant_manager):
+def test_an_assigned_peer_reviewer_may_not_fire_review_transitions(submitted_case, peer_reviewer, grant_manager):
+    """A peer reviewer scores; BJA's grant managers decide. A transition would name the reviewer on the timeline."""
     services.case_grant(case=submitted_case, user=peer_reviewer, permission="review_case", actor=grant_manager)
-    case = services.case_transition(case=submitted_case, name="start_review", actor=peer_reviewer)
+    before = snapshot(submitted_case)
+    with pytest.raises(NotAllowed):
+        services.case_transition(case=submitted_case, name="start_review", actor=peer_reviewer)
+    assert snapshot(submitted_case) == before
+    case = services.case_transition(case=submitted_case, name="start_review", actor=grant_manager)
     assert case.stage == "in_review"
 
 

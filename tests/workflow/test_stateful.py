@@ -20,7 +20,7 @@ from config.errors import ServiceError
 from tests import factories
 from tests.workflow import machines as sample
 from workflow import checklists, services
-from workflow.access import EDIT, MANAGE, REVIEW, VIEW
+from workflow.access import EDIT, MANAGE, REVIEW, SCORE, VIEW
 from workflow.models import Case, Event, Milestone, MilestoneStatus, ParticipantRole
 
 MACHINE = sample.MACHINE
@@ -33,7 +33,7 @@ RIGHTS = {
     "partner_admin": {VIEW, EDIT, MANAGE},
     "grant_manager": {VIEW, REVIEW, MANAGE},
     "peer_reviewer": set(),  # BJA, but not assigned: sees nothing.
-    "assigned_reviewer": {VIEW, REVIEW},  # BJA, with a review_case grant on this case.
+    "assigned_reviewer": {VIEW, SCORE},  # BJA, with a review_case grant: scores, decides nothing.
     "outsider": set(),
 }
 PEOPLE = sorted(RIGHTS)
@@ -53,7 +53,7 @@ NEXT_ACTIONS = {
 HEAD_STARTS = [
     (),
     (("lead_member", "submit"),),
-    (("lead_member", "submit"), ("assigned_reviewer", "start_review")),
+    (("lead_member", "submit"), ("grant_manager", "start_review")),
 ]
 
 
