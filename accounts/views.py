@@ -1,7 +1,8 @@
 """Server-rendered pages: the dashboard and organization member management.
 
 They call the same services as the API; a service error is shown next to the
-field it names (or at the top of the form), and nothing is saved.
+field it names (or at the top of the form), and nothing is saved. A refusal
+(not an admin, not found) gets the refusal page (``config.refusals``).
 """
 
 from __future__ import annotations
@@ -9,21 +10,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import InviteForm, RoleForm
 from accounts.models import Membership, Organization
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import ServiceError
 from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
 
 
 def _organization(request, organization_id: int) -> Organization:
     return get_object_or_404(selectors.organization_list_for_user(user=request.user), pk=organization_id)
+
+
+def _members_page(organization: Organization) -> tuple[str, str]:
+    return reverse("organization-members", args=[organization.pk]), f"the members of {organization}"
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -54,10 +61,8 @@ def organization_members(request, organization_id: int):
     if request.method == "POST" and form.is_valid():
         try:
             membership = services.membership_invite(actor=request.user, organization=organization, **form.cleaned_data)
-        except NotFound:
-            raise Http404 from None
-        except NotAllowed as error:
-            raise PermissionDenied(error.message) from None
+        except REFUSALS as error:
+            return refusal(request, error, back=_members_page(organization))
         except (ServiceError, ValidationError) as error:
             apply_error(form, error)
         else:
@@ -89,8 +94,8 @@ def membership_role_update(request, organization_id: int, membership_id: int):
         return redirect("organization-members", organization_id=organization_id)
     try:
         services.membership_change_role(actor=request.user, membership=membership, role=form.cleaned_data["role"])
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from None
+    except REFUSALS as error:
+        return refusal(request, error, back=_members_page(membership.organization))
     except ServiceError as error:
         messages.error(request, f"{membership.user}: {error.message}")
     else:
@@ -104,8 +109,8 @@ def membership_deactivate(request, organization_id: int, membership_id: int):
     membership = _membership(request, organization_id, membership_id)
     try:
         services.membership_deactivate(actor=request.user, membership=membership)
-    except NotAllowed as error:
-        raise PermissionDenied(error.message) from None
+    except REFUSALS as error:
+        return refusal(request, error, back=_members_page(membership.organization))
     except ServiceError as error:
         messages.error(request, f"{membership.user}: {error.message}")
     else:

@@ -72,6 +72,8 @@ MIDDLEWARE = [
     "config.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # A service error a page view does not catch becomes the refusal page (it renders base.html: after auth, messages).
+    "config.refusals.RefusalMiddleware",
     # Last, as django-axes asks: it turns a lockout into a response.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,9 +1,10 @@
 """Partnership pages: list, open one, the partnership page, agreements, assessments.
 
 Every page starts from a selector that goes through ``Case.objects.visible_to``:
-an outsider gets 404; a refused action (a viewer's) gets a 403 page with the
-reason; bad input comes back with the error next to its field (400) and
-nothing saved. The partnership page is composed of the workflow sections.
+an outsider gets 404; a refused action (a viewer's) gets the refusal page
+(``config.refusals``) with the reason; bad input comes back with the error next
+to its field (400) and nothing saved. The partnership page is composed of the
+workflow sections.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Organization, OrganizationKind
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
 from partnerships import forms
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.pages import assessment_page_context, partnership_page_context
@@ -36,12 +38,6 @@ def _partnership(request: HttpRequest, partnership_id: int) -> Partnership:
         raise Http404("Partnership not found.") from None
 
 
-def refused(request: HttpRequest, case, error: NotAllowed) -> HttpResponse:
-    """403 with the reason, and a way back to the case when there is one."""
-    template = "workflow/refused.html" if case is not None else "partnerships/refused.html"
-    return render(request, template, {"case": case, "message": error.message}, status=403)
-
-
 def _back(partnership: Partnership, anchor: str = "") -> HttpResponse:
     return redirect(reverse("partnership-detail", args=[partnership.pk]) + anchor)
 
@@ -55,14 +51,12 @@ def _lead_agencies(user):
 
 
 def run(request, *, case, action, then, on_error, success=None, form=None) -> HttpResponse:
-    """One service call, then: 404 / a 403 page / the error on `form` (or as a message) and `on_error()` /
-    the `success(result)` message and `then(result)`."""
+    """One service call, then: the refusal page (back to `case`, if any) / the error on `form` (or as a message)
+    and `on_error()` / the `success(result)` message and `then(result)`."""
     try:
         result = action()
-    except NotFound:
-        raise Http404("Not found.") from None
-    except NotAllowed as error:
-        return refused(request, case, error)
+    except REFUSALS as error:
+        return refusal(request, error, back=case)
     except (ServiceError, ValidationError) as error:
         if form is not None:
             apply_error(form, error)
@@ -88,7 +82,7 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
     leads = _lead_agencies(request.user)
     if not leads.exists():
         error = NotAllowed("Only staff (admins and members) of a law enforcement agency can open a partnership.")
-        return refused(request, None, error)
+        return refusal(request, error)
     form = forms.PartnershipForm(request.POST or None, leads=leads, awards=forms.award_cases(request.user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -134,7 +128,7 @@ def _detail_again(request: HttpRequest, partnership: Partnership) -> HttpRespons
 def agreement_create(request: HttpRequest, partnership_id: int) -> HttpResponse:
     partnership = _partnership(request, partnership_id)
     if EDIT not in case_rights(user=request.user, case=partnership.case):
-        return refused(request, partnership.case, NotAllowed("Only partners who work on it can add agreements."))
+        return refusal(request, NotAllowed("Only partners who work on it can add agreements."), back=partnership.case)
     members = Organization.objects.filter(partnership_memberships__partnership=partnership).order_by("name")
     form = forms.AgreementForm(request.POST or None, request.FILES or None, members=members)
     context = {"partnership": partnership, "form": form, "no_health_data": forms.NO_HEALTH_DATA}

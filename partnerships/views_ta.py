@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Organization, OrganizationKind
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
 from partnerships import charts, exports, forms, rules
 from partnerships.models import TARequest
 from partnerships.pages import without_side_stages
@@ -18,7 +20,7 @@ from partnerships.rules import STAFF_ROLES
 from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_get, ta_request_list, ta_user_coordinates
 from partnerships.selectors.ta_report import COLUMNS, ta_annual_report
 from partnerships.services import learning_sites, ta
-from partnerships.views import refused, run
+from partnerships.views import run
 from workflow.views import case_page_context
 
 # Transitions with a form of their own on the request page (they need a site, a date, a delivery record).
@@ -55,9 +57,7 @@ def ta_list(request: HttpRequest) -> HttpResponse:
 def ta_create(request: HttpRequest) -> HttpResponse:
     requesters = _requesters(request.user)
     if not requesters.exists():
-        return refused(
-            request, None, NotAllowed("Only staff (admins and members) of an agency can request assistance.")
-        )
+        return refusal(request, NotAllowed("Only staff (admins and members) of an agency can request assistance."))
     form = forms.TARequestForm(request.POST or None, requesters=requesters)
     page = lambda status: render(request, "partnerships/ta_form.html", {"form": form}, status=status)  # noqa: E731
     if request.method == "POST" and form.is_valid():
@@ -202,10 +202,8 @@ def learning_site_profile(request: HttpRequest, organization_id: int) -> HttpRes
     if request.method == "POST" and form.is_valid():
         try:
             learning_sites.learning_site_profile_update(organization=site, actor=request.user, **form.cleaned_data)
-        except NotFound:
-            raise Http404("Learning Site not found.") from None
-        except NotAllowed as error:
-            return refused(request, None, error)
+        except REFUSALS as error:
+            return refusal(request, error, back=(reverse("learning-sites"), "the Learning Sites"))
         except ServiceError as error:
             apply_error(form, error)
         else:

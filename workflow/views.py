@@ -4,7 +4,8 @@ The case page is made of section templates (``workflow/sections/``) that a
 domain app can include in its own pages with the context from
 ``case_page_context``. Every form posts to an endpoint here that calls one
 service; the services decide what is allowed. An outsider gets 404, a refused
-action 403, any other refusal comes back to the case page as an error message.
+action the refusal page (``config.refusals``), any other error comes back to the
+case page as a message.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotFound, ServiceError
 from config.forms import apply_error
 from config.paging import page_context
+from config.refusals import REFUSALS, refusal
 from workflow import checklists, documents, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
 from workflow.api import document_response
@@ -53,11 +55,6 @@ def _case(request: HttpRequest, case_id: int) -> Case:
 def _back(case: Case) -> HttpResponse:
     """After an action, back to the page the case lives on (its domain app's page when it has one)."""
     return redirect(case.get_absolute_url())
-
-
-def _refused(request: HttpRequest, case: Case, error: NotAllowed) -> HttpResponse:
-    """403 with the service's reason, so the person learns why (Django's bare 403 page would not say)."""
-    return _render(request, "workflow/refused.html", {"case": case, "message": error.message}, status=403)
 
 
 @require_safe
@@ -159,10 +156,8 @@ def _act(request: HttpRequest, case: Case, action: Callable[[], object], *, done
     """Run one service call and come back to the case page with what happened."""
     try:
         result = action()
-    except NotFound:
-        raise Http404("Not found.") from None
-    except NotAllowed as error:
-        return _refused(request, case, error)
+    except REFUSALS as error:
+        return refusal(request, error, back=case)
     except ServiceError as error:
         messages.error(request, error.message)
     except ValidationError as error:
@@ -280,10 +275,8 @@ def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
                 visibility=data["visibility"],
                 milestone=next((m for m in milestones if m.pk == data["milestone"]), None),
             )
-        except NotFound:
-            raise Http404("Case not found.") from None
-        except NotAllowed as error:
-            return _refused(request, case, error)
+        except REFUSALS as error:
+            return refusal(request, error, back=case)
         except (ServiceError, ValidationError) as error:
             apply_error(form, error)
         else:

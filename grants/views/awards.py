@@ -12,12 +12,13 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import ServiceError
+from config.refusals import REFUSALS, refusal
 from grants import award_exports, forms_awards, selectors, services
 from grants.award_machine import DEDICATED
 from grants.models import Award, Modification, Report
 from grants.rules import manages_grant, works_for_lead
-from grants.views.common import error_message, found, refused, render_page
+from grants.views.common import error_message, found, render_page
 from workflow.access import EDIT
 from workflow.views import case_page_context
 
@@ -91,14 +92,12 @@ def report_detail(request: HttpRequest, award_id: int, report_id: int) -> HttpRe
 
 
 def _act(request: HttpRequest, award: Award, call: Callable[[], object], done: str, anchor: str, back: str = ""):
-    """One service call: 404, 403 with the reason, or back to the page with what happened (or what is wrong)."""
+    """One service call: the refusal page, or back to the page with what happened (or what is wrong)."""
     url = (back or award.get_absolute_url()) + f"#{anchor}"
     try:
         call()
-    except NotFound:
-        raise Http404("Not found.") from None
-    except NotAllowed as error:
-        return refused(request, error.message, url, award.case.title)
+    except REFUSALS as error:
+        return refusal(request, error, back=(url, award.case.title))
     except ServiceError as error:
         messages.error(request, error_message(error))
         return redirect(url)

@@ -10,20 +10,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotFound, ServiceError
 from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
 
 
 def render_page(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
     """Dates and times in the viewing user's time zone (deadlines also say the solicitation's)."""
     with timezone.override(request.user.time_zone):
         return render(request, template, context, status=status)
-
-
-def refused(request: HttpRequest, message: str, back_url: str, back_label: str) -> HttpResponse:
-    """403 with the service's reason: a person learns why (Django's bare 403 page would not say)."""
-    context = {"message": message, "back_url": back_url, "back_label": back_label}
-    return render_page(request, "grants/refused.html", context, status=403)
 
 
 def error_message(error: ServiceError | ValidationError) -> str:
@@ -47,13 +42,11 @@ def run(
     failure: Callable[[ServiceError | ValidationError], HttpResponse],
     back: tuple[str, str],
 ) -> HttpResponse:
-    """One service call for one user action: 404, 403 with the reason, the failure page, or success."""
+    """One service call for one user action: the refusal page (back to `back`), the failure page, or success."""
     try:
         result = call()
-    except NotFound:
-        raise Http404("Not found.") from None
-    except NotAllowed as error:
-        return refused(request, error.message, *back)
+    except REFUSALS as error:
+        return refusal(request, error, back=back)
     except (ServiceError, ValidationError) as error:
         return failure(error)
     messages.success(request, done(result))

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from config.errors import NotAllowed
+from config.refusals import refusal
 from grants import exports, selectors
 from grants.models import Solicitation
-from grants.views.common import found, refused, render_page
+from grants.views.common import found, render_page
 
 
 def _report_solicitation(request: HttpRequest, solicitation_id: int) -> Solicitation | HttpResponse:
@@ -20,8 +21,8 @@ def _report_solicitation(request: HttpRequest, solicitation_id: int) -> Solicita
     try:
         found(lambda: selectors.reports_require(user=request.user, solicitation=solicitation))
     except NotAllowed as error:
-        return refused(
-            request, error.message, reverse("grants-solicitation", args=[solicitation.pk]), solicitation.title
+        return refusal(
+            request, error, back=(reverse("grants-solicitation", args=[solicitation.pk]), solicitation.title)
         )
     return solicitation
 

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Role
+from config.errors import NotAllowed
 from config.paging import page_context
+from config.refusals import refusal
 from grants import forms, selectors, services
 from grants.models import Solicitation
-from grants.views.common import form_action, found, message_and, refused, render_page, run
+from grants.views.common import form_action, found, message_and, render_page, run
 
 PER_PAGE = 25
 
@@ -89,7 +91,8 @@ def solicitation_detail(request: HttpRequest, solicitation_id: int) -> HttpRespo
 def solicitation_create(request: HttpRequest) -> HttpResponse:
     agencies = [membership.organization for membership in _managed_agencies(request.user)]
     if not agencies:
-        return refused(request, "Only a BJA grant manager creates solicitations.", reverse("grants-home"), "Grants")
+        error = NotAllowed("Only a BJA grant manager creates solicitations.")
+        return refusal(request, error, back=(reverse("grants-home"), "Grants"))
     template = "grants/solicitation_form.html"
     if request.method != "POST":
         return render_page(request, template, {"form": forms.SolicitationForm()})

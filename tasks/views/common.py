@@ -6,30 +6,30 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import ServiceError
 from config.paging import page_context
+from config.refusals import REFUSALS, refusal
 
 PER_PAGE = 25
 
 
-def refused(request: HttpRequest, error: NotAllowed) -> HttpResponse:
-    """403 with the service's reason: a bare 403 would not say why."""
-    return render(request, "tasks/refused.html", {"message": error.message}, status=403)
-
-
 def act(
-    request: HttpRequest, action: Callable[[], object], *, done: Callable[[object], str], back: str
+    request: HttpRequest,
+    action: Callable[[], object],
+    *,
+    done: Callable[[object], str],
+    back: str,
+    back_label: str = "",
 ) -> HttpResponse:
-    """Run one service call; come back to `back` with a success or error message (404/403 as such)."""
+    """Run one service call; come back to `back` with a success or error message, or show the refusal page
+    (linking to `back` when it has a `back_label`)."""
     try:
         result = action()
-    except NotFound:
-        raise Http404("Not found.") from None
-    except NotAllowed as error:
-        return refused(request, error)
+    except REFUSALS as error:
+        return refusal(request, error, back=(back, back_label) if back_label else None)
     except ServiceError as error:
         messages.error(request, error.message)
     except ValidationError as error:

@@ -11,14 +11,15 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.selectors import organization_list_for_user, user_can_administer
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
 from tasks import selectors
 from tasks.filters import TaskFilter
 from tasks.forms import CommentForm, ReassignForm, TaskForm, TaskStatusForm
 from tasks.models import Task
 from tasks.services import task as services
-from tasks.views.common import act, invalid, paginate, refused
+from tasks.views.common import act, invalid, paginate
 from workflow.access import EDIT, REVIEW, case_rights
 from workflow.models import Case, Milestone
 from workflow.selectors import case_get
@@ -63,11 +64,16 @@ def _assignee_value(task: Task) -> str:
     return f"org:{task.assignee_organization_id}"
 
 
-def _task_to_work_on(request: HttpRequest, task_id: int) -> Task:
-    """The task, 404 for outsiders; NotAllowed for those who may only read it (checked before the form)."""
+def _task_page(task: Task) -> tuple[str, str]:
+    return reverse("task-detail", args=[task.pk]), task.title
+
+
+def _task_to_work_on(request: HttpRequest, task_id: int) -> Task | HttpResponse:
+    """The task, 404 for outsiders; the refusal page for those who may only read it (checked before the form)."""
     task = _task(request, task_id)
     if not _can_work(request.user, task.case):
-        raise NotAllowed("Only people who work on this case can change its tasks.")
+        error = NotAllowed("Only people who work on this case can change its tasks.")
+        return refusal(request, error, back=_task_page(task))
     return task
 
 
@@ -82,7 +88,7 @@ def case_tasks(request: HttpRequest, case_id: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if not can_work:
-            return refused(request, NotAllowed("Only people who work on this case can add tasks."))
+            return refusal(request, NotAllowed("Only people who work on this case can add tasks."), back=case)
         if form.is_valid():
             try:
                 task = services.task_create(case=case, actor=request.user, **form.service_fields(milestones))
@@ -126,13 +132,13 @@ def organization_tasks(request: HttpRequest, organization_id: int) -> HttpRespon
 @require_POST
 def organization_reassign(request: HttpRequest, organization_id: int) -> HttpResponse:
     organization = get_object_or_404(organization_list_for_user(user=request.user), pk=organization_id)
-    back = reverse("organization-tasks", args=[organization.pk])
+    back, label = reverse("organization-tasks", args=[organization.pk]), f"the tasks of {organization}"
     form = ReassignForm(request.POST, members=selectors.organization_members_for_reassign(organization=organization))
     if not form.is_valid():
         try:
             selectors.organization_admin_check(user=request.user, organization=organization)
         except NotAllowed as error:
-            return refused(request, error)
+            return refusal(request, error, back=(back, label))
         return invalid(request, form, back)
     data = form.cleaned_data
     target = data["to_user"] or f"anyone at {organization}"
@@ -141,6 +147,7 @@ def organization_reassign(request: HttpRequest, organization_id: int) -> HttpRes
         lambda: services.task_bulk_reassign(actor=request.user, organization=organization, **data),
         done=lambda count: f"{count} open task{'s' if count != 1 else ''} of {data['from_user']} went to {target}.",
         back=back,
+        back_label=label,
     )
 
 
@@ -181,19 +188,16 @@ def task_detail(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
-    try:
-        task = _task_to_work_on(request, task_id)
-    except NotAllowed as error:
-        return refused(request, error)
+    task = _task_to_work_on(request, task_id)
+    if isinstance(task, HttpResponse):
+        return task
     milestones = list(Milestone.objects.filter(case=task.case).order_by("order", "id"))
     form = TaskForm(request.POST, groups=selectors.assignable_groups(case=task.case), milestones=milestones)
     if form.is_valid():
         try:
             services.task_update(task=task, actor=request.user, **form.service_fields(milestones))
-        except NotFound:
-            raise Http404 from None
-        except NotAllowed as error:
-            return refused(request, error)
+        except REFUSALS as error:
+            return refusal(request, error, back=_task_page(task))
         except (ServiceError, ValidationError) as error:
             apply_error(form, error)
         else:
@@ -206,11 +210,10 @@ def task_update(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
-    try:
-        task = _task_to_work_on(request, task_id)
-    except NotAllowed as error:
-        return refused(request, error)
-    back = reverse("task-detail", args=[task.pk])
+    task = _task_to_work_on(request, task_id)
+    if isinstance(task, HttpResponse):
+        return task
+    back, label = _task_page(task)
     form = TaskStatusForm(request.POST)
     if not form.is_valid():
         return invalid(request, form, back)
@@ -219,24 +222,22 @@ def task_status(request: HttpRequest, task_id: int) -> HttpResponse:
         lambda: services.task_set_status(task=task, actor=request.user, **form.cleaned_data),
         done=lambda saved: f"The task is now {saved.get_status_display().lower()}.",
         back=back,
+        back_label=label,
     )
 
 
 @login_required
 @require_POST
 def task_comment(request: HttpRequest, task_id: int) -> HttpResponse:
-    try:
-        task = _task_to_work_on(request, task_id)
-    except NotAllowed as error:
-        return refused(request, error)
+    task = _task_to_work_on(request, task_id)
+    if isinstance(task, HttpResponse):
+        return task
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
             services.task_comment_add(task=task, actor=request.user, **form.cleaned_data)
-        except NotAllowed as error:
-            return refused(request, error)
-        except NotFound:
-            raise Http404 from None
+        except REFUSALS as error:
+            return refusal(request, error, back=_task_page(task))
         except ServiceError as error:
             apply_error(form, error)
         else:
@@ -251,9 +252,11 @@ def task_comment(request: HttpRequest, task_id: int) -> HttpResponse:
 def task_watch(request: HttpRequest, task_id: int) -> HttpResponse:
     task = _task(request, task_id)
     watching = request.POST.get("watching") == "1"
+    back, label = _task_page(task)
     return act(
         request,
         lambda: services.task_watch(task=task, actor=request.user, watching=watching),
         done=lambda _: "You follow this task." if watching else "You no longer follow this task.",
-        back=reverse("task-detail", args=[task.pk]),
+        back=back,
+        back_label=label,
     )
