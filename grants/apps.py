@@ -6,8 +6,9 @@ class GrantsConfig(AppConfig):
     verbose_name = "Grants"
 
     def ready(self) -> None:
-        from grants import award_machine, machines
-        from grants.services.awards import award_created_hook
+        from grants import machines
+        from grants.awards import machine as award_machine
+        from grants.awards.services.award import award_created_hook
         from workflow.machines import registry
 
         if award_created_hook not in machines.ON_AWARDED:

@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from grants import selectors
+from grants.awards.services.award import award_created_hook
 from grants.machines import ON_AWARDED
 from grants.models import Award
-from grants.services.awards import award_created_hook
 from tests.grants import flow
 from workflow.models import Event
 

@@ -10,14 +10,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from config.errors import Conflict, NotAllowed, NotFound, ServiceError
+from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
-from grants.award_machine import AWARD_KIND, is_authorized_representative
+from grants.awards.machine import AWARD_KIND, is_authorized_representative
+from grants.awards.services.common import award_lock, award_require
+from grants.awards.services.reports import planning_items_add, schedule_create
 from grants.models import Application, Award
-from grants.rules import administers_lead, manages_grant
+from grants.rules import administers_lead
 from grants.validation import money
 from workflow import services
-from workflow.access import EDIT, VIEW, case_rights
+from workflow.access import EDIT
 from workflow.models import Case, Participant, ParticipantRole
 
 # Grantee roles go to working members of the lead organization; DOJ's Entity Administrator assigns them.
@@ -27,26 +29,6 @@ GRANTEE_ROLES = {
     "alternate_administrator": "alternate Grant Award Administrator",
     "financial_manager": "Financial Manager",
 }
-
-
-def award_lock(award: Award) -> Award:
-    """Lock the case, then the award (the transition service locks the case first too: no deadlock)."""
-    Case.objects.select_for_update().filter(pk=award.case_id).first()
-    return (
-        Award.objects.select_for_update(of=("self",))
-        .select_related("case", "case__organization", "application__category", "application__solicitation")
-        .get(pk=award.pk)
-    )
-
-
-def award_require(award: Award, actor: User, action: str, message: str) -> set[str]:
-    """404 for who may not see the award, 403 (with `message`) for who lacks `action`."""
-    rights = case_rights(user=actor, case=award.case)
-    if VIEW not in rights:
-        raise NotFound("Award not found.")
-    if action not in rights:
-        raise NotAllowed(message)
-    return rights
 
 
 def _award_number(application: Application) -> str:
@@ -141,8 +123,6 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
     Acceptance after the 45 days is still recorded (BJA may allow it) but the award shows it was late.
     """
-    from grants.services.award_reports import planning_items_add, schedule_create
-
     award = award_lock(award)
     _may_answer(award, actor, "accept")
     award.accepted_at, award.accepted_by = timezone.now(), actor
@@ -232,11 +212,3 @@ def planning_spending_record(*, award: Award, actor: User, amount: Decimal, desc
         data={"amount": str(amount), "total": str(total), "description": description.strip()},
     )
     return award
-
-
-def award_grant_manager_required(award: Award, actor: User, doing: str) -> None:
-    from workflow.access import REVIEW
-
-    award_require(award, actor, REVIEW, f"Only the award's BJA grant manager may {doing}.")
-    if not manages_grant(actor, award.case):
-        raise NotAllowed(f"Only the award's BJA grant manager may {doing}.")

@@ -14,9 +14,9 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
+from grants.awards.services.common import award_grant_manager_required, award_lock, award_require
+from grants.awards.services.reports import schedule_regenerate
 from grants.models import Award, Modification, ModificationKind, ModificationStatus
-from grants.services.award_reports import schedule_regenerate
-from grants.services.awards import award_grant_manager_required, award_lock, award_require
 from grants.validation import money
 from workflow import services
 from workflow.access import EDIT

@@ -8,9 +8,9 @@ from django.db import transaction
 
 from accounts.models import User
 from config.errors import ServiceError
+from grants.awards.services.common import award_lock, award_require
 from grants.models import Award, MatchReport
 from grants.rules import project_years
-from grants.services.awards import award_lock, award_require
 from workflow import services
 from workflow.access import EDIT
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
+from grants.awards.services.common import award_grant_manager_required, award_lock, award_require
 from grants.models import Award, Report, ReportKind
 from grants.rules import add_months, works_for_lead
-from grants.services.awards import award_grant_manager_required, award_lock, award_require
 from workflow import services
 from workflow.access import EDIT
 from workflow.checklists import milestone_add, milestone_approve, milestone_request_changes, milestone_submit
