@@ -13,13 +13,14 @@ from accounts.models import Membership, Role, User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
 from grants.awards.machine import AWARD_KIND, is_authorized_representative
-from grants.awards.services.common import award_lock, award_require
+from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED
 from grants.awards.services.reports import planning_items_add, schedule_create
 from grants.models import Application, Award
 from grants.rules import administers_lead
+from grants.services.common import case_object_lock
 from grants.validation import money
 from workflow import services
-from workflow.access import EDIT
+from workflow.access import EDIT, case_require
 from workflow.models import Case, Participant, ParticipantRole
 
 # Grantee roles go to working members of the lead organization; DOJ's Entity Administrator assigns them.
@@ -106,11 +107,10 @@ def _today(award: Award):
 
 
 def _may_answer(award: Award, actor: User, doing: str) -> None:
-    award_require(award, actor, EDIT, f"Only the award's Authorized Representative may {doing} it.")
+    refusal = f"Only the award's Authorized Representative may {doing} it."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not is_authorized_representative(actor, award.case):
-        raise NotAllowed(
-            f"Only the award's Authorized Representative may {doing} it.", code="not_authorized_representative"
-        )
+        raise NotAllowed(refusal, code="not_authorized_representative")
     if award.declined_at is not None:
         raise Conflict("The award was declined; it can no longer be accepted or declined.", code="declined")
     if award.accepted_at is not None:
@@ -123,7 +123,7 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
     Acceptance after the 45 days is still recorded (BJA may allow it) but the award shows it was late.
     """
-    award = award_lock(award)
+    award = case_object_lock(award, related=AWARD_RELATED)
     _may_answer(award, actor, "accept")
     award.accepted_at, award.accepted_by = timezone.now(), actor
     award.save(update_fields=["accepted_at", "accepted_by"])
@@ -141,7 +141,7 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
 @transaction.atomic
 def award_decline(*, award: Award, actor: User, reason: str) -> Award:
-    award = award_lock(award)
+    award = case_object_lock(award, related=AWARD_RELATED)
     _may_answer(award, actor, "decline")
     if not reason.strip():
         raise ServiceError("Say why the award is declined.", field="reason", code="required")
@@ -167,10 +167,11 @@ def _check_role_holder(award: Award, field: str, user: User | None) -> None:
 @transaction.atomic
 def award_roles_set(*, award: Award, actor: User, **roles: User | None) -> Award:
     """The lead's admins (DOJ's Entity Administrator) assign the grantee roles."""
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only an admin of the lead agency assigns award roles.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only an admin of the lead agency assigns award roles."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not administers_lead(actor, award.case):
-        raise NotAllowed("Only an admin of the lead agency assigns award roles.")
+        raise NotAllowed(refusal)
     unknown = set(roles) - set(GRANTEE_ROLES)
     if unknown:
         raise ServiceError(f"Unknown award role: {', '.join(sorted(unknown))}.", code="invalid")
@@ -186,8 +187,9 @@ def award_roles_set(*, award: Award, actor: User, **roles: User | None) -> Award
 @transaction.atomic
 def planning_spending_record(*, award: Award, actor: User, amount: Decimal, description: str) -> Award:
     """Planning-phase spending, refused when the total would pass the category's planning cap."""
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only the grantee's staff record planning spending.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only the grantee's staff record planning spending."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     category = award.application.category
     if not category.planning_required:
         raise ServiceError("This award has no planning phase.", field="amount", code="no_planning_phase")
