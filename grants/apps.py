@@ -8,11 +8,8 @@ class GrantsConfig(AppConfig):
     def ready(self) -> None:
         from grants import machines
         from grants.awards import machine as award_machine
-        from grants.awards.services.award import award_created_hook
         from workflow.machines import registry
 
-        if award_created_hook not in machines.ON_AWARDED:
-            machines.ON_AWARDED.append(award_created_hook)
         registry.register(machines.MACHINE)
         registry.register(award_machine.MACHINE)
         _register_deadlines()

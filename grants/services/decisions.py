@@ -1,6 +1,7 @@
 """The funding decision: recorded and moved to "awarded" or "not funded" in one step.
 
-The post-award work (issue 5) hangs the award case on the "awarded" stage: see grants.machines.ON_AWARDED.
+Entering "awarded" opens the award case in the same transaction (the application machine's on_enter hook,
+grants.awards.services.award.award_created_hook).
 """
 
 from __future__ import annotations

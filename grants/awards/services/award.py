@@ -48,8 +48,9 @@ def _lead_worker(user: User | None, award_case: Case) -> User | None:
 def award_create(*, application: Application, actor: User) -> Award:
     """Open the award case from the recorded decision, with the application's participants.
 
-    Runs inside the "award" transition (grants.machines.ON_AWARDED). The Authorized Representative and the
-    Grant Award Administrator start as the person who submitted the application; the lead's admins change them.
+    Runs inside the "award" transition (the application machine's on_enter["awarded"], grants/machines.py). The
+    Authorized Representative and the Grant Award Administrator start as the person who submitted the application;
+    the lead's admins change them.
     """
     decision = application.decision
     participants = {
