@@ -18,7 +18,6 @@ from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED, award_
 from grants.awards.services.reports import schedule_regenerate
 from grants.models import Award, Modification, ModificationKind, ModificationStatus
 from grants.services.common import case_object_lock
-from grants.validation import money
 from workflow import services
 from workflow.access import EDIT, case_require
 
@@ -188,11 +187,6 @@ def modification_decide(*, modification: Modification, actor: User, approve: boo
     verb = "modification.approved" if approve else "modification.denied"
     services.event_record(case=award.case, actor=actor, verb=verb, data=data)
     return modification
-
-
-def describe_threshold(award: Award) -> str:
-    moved = moved_so_far(award)
-    return f"{money(moved)} moved so far of {money(award.amount * award.modification_percent / 100)} allowed"
 
 
 @transaction.atomic
