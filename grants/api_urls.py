@@ -3,7 +3,7 @@
 from rest_framework.routers import SimpleRouter
 
 from grants.api import ApplicationViewSet, ReviewAssignmentViewSet, SolicitationViewSet
-from grants.api_awards import AwardViewSet, ModificationViewSet, ReportViewSet
+from grants.awards.api import AwardViewSet, ModificationViewSet, ReportViewSet
 
 router = SimpleRouter()
 router.register("solicitations", SolicitationViewSet, basename="solicitation")

@@ -6,12 +6,10 @@ class GrantsConfig(AppConfig):
     verbose_name = "Grants"
 
     def ready(self) -> None:
-        from grants import award_machine, machines
-        from grants.services.awards import award_created_hook
+        from grants import machines
+        from grants.awards import machine as award_machine
         from workflow.machines import registry
 
-        if award_created_hook not in machines.ON_AWARDED:
-            machines.ON_AWARDED.append(award_created_hook)
         registry.register(machines.MACHINE)
         registry.register(award_machine.MACHINE)
         _register_deadlines()

@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from accounts.models import Membership, Role
 from grants import selectors
+from grants.awards.selectors import award_compliance, award_list
 from grants.models import Solicitation
 from grants.rules import APPLICANT_ROLES
 from grants.selectors.reports import REPORT_ROLES
@@ -60,5 +61,5 @@ def dashboard_section(request: HttpRequest) -> dict | None:
 
 def _awards(user) -> list:
     """Awards the user sees with their clocks: offered ones (acceptance countdown) first, then by next report."""
-    rows = [(award, selectors.award_compliance(award)) for award in selectors.award_list(user=user)[:DASHBOARD_ROWS]]
+    rows = [(award, award_compliance(award)) for award in award_list(user=user)[:DASHBOARD_ROWS]]
     return sorted(rows, key=lambda row: (not row[1].acceptance_open, not row[1].flags, row[0].acceptance_due))

@@ -15,16 +15,13 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from grants.awards.services.award import award_created_hook
 from grants.models import Application, AssignmentStatus, CompletenessOutcome, CompletenessReview, Decision, Outcome
 from grants.rules import APPLICATION_KIND, administers_lead, manages_grant, on_time, works_for_lead
 from grants.selectors.applications import application_readiness
 from grants.services.submission import application_entered_draft, application_entered_submitted
 from workflow.access import EDIT, MANAGE, REVIEW
-from workflow.machines import Guard, Hook, Machine, Rule, Stage, Transition
-
-# Issue 5 (post-award) appends the hook that opens the award case: hook(case=, actor=, event=), run inside
-# the "award" transition's transaction, after the Decision row (amount, date, conditions) is written.
-ON_AWARDED: list[Hook] = []
+from workflow.machines import Guard, Machine, Rule, Stage, Transition
 
 
 def _application(case) -> Application:
@@ -194,7 +191,9 @@ MACHINE = Machine(
     on_enter={
         "submitted": [application_entered_submitted],
         "draft": [application_entered_draft],
-        "awarded": ON_AWARDED,
+        # Opens the award case inside the "award" transition, after the Decision row (amount, date, conditions)
+        # is written: a failure rolls the decision and the transition back with it.
+        "awarded": [award_created_hook],
     },
 )
 

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
+from grants.awards import views as w
 from grants.views import applications as a
-from grants.views import awards as w
 from grants.views import reports as r
 from grants.views import solicitations as s
 

@@ -12,19 +12,6 @@ from grants.selectors.applications import (
     solicitation_get,
     solicitation_list,
 )
-from grants.selectors.awards import (
-    Compliance,
-    MatchYear,
-    award_compliance,
-    award_for_case,
-    award_get,
-    award_list,
-    award_today,
-    match_years,
-    report_get,
-    report_list,
-    reporting_calendar,
-)
 from grants.selectors.reports import (
     ReviewerProgress,
     StageCount,
@@ -45,8 +32,6 @@ from grants.selectors.reviews import (
 )
 
 __all__ = [
-    "Compliance",
-    "MatchYear",
     "RankedApplication",
     "Readiness",
     "Requirement",
@@ -60,16 +45,7 @@ __all__ = [
     "application_readiness",
     "assignment_for",
     "assignment_list_for_reviewer",
-    "award_compliance",
-    "award_for_case",
-    "award_get",
-    "award_list",
-    "award_today",
-    "match_years",
     "ranking",
-    "report_get",
-    "report_list",
-    "reporting_calendar",
     "reports_allowed",
     "reports_require",
     "review_summary",

@@ -7,16 +7,7 @@ from grants.services.applications import (
     budget_set,
     co_applicant_add,
 )
-from grants.services.award_reports import report_approve, report_draft, report_return, report_submit
-from grants.services.awards import award_accept, award_decline, award_roles_set, planning_spending_record
 from grants.services.decisions import decision_record
-from grants.services.match import match_report
-from grants.services.modifications import (
-    modification_decide,
-    modification_prepare,
-    modification_request,
-    modification_submit,
-)
 from grants.services.reviews import review_declare, review_submit, reviewer_assign
 from grants.services.solicitations import (
     category_add,
@@ -38,9 +29,6 @@ __all__ = [
     "application_sign",
     "application_submit",
     "application_update",
-    "award_accept",
-    "award_decline",
-    "award_roles_set",
     "budget_set",
     "category_add",
     "co_applicant_add",
@@ -48,16 +36,6 @@ __all__ = [
     "criterion_add",
     "decision_record",
     "grants_gov_record",
-    "match_report",
-    "modification_decide",
-    "modification_prepare",
-    "modification_request",
-    "modification_submit",
-    "planning_spending_record",
-    "report_approve",
-    "report_draft",
-    "report_return",
-    "report_submit",
     "review_declare",
     "review_submit",
     "reviewer_assign",

@@ -21,10 +21,17 @@ from grants.rules import (
     kind_phrase,
     on_time,
 )
-from grants.services.common import application_lock, content_changed, expect_stage, refuse_unless, require
+from grants.services.common import (
+    APPLICATION_NOT_FOUND,
+    APPLICATION_RELATED,
+    case_object_lock,
+    content_changed,
+    expect_stage,
+    refuse_unless,
+)
 from grants.validation import YearLine, amount_problem, budget_problems, period_problem
 from workflow import documents, services
-from workflow.access import EDIT, MANAGE
+from workflow.access import EDIT, MANAGE, case_require
 from workflow.models import Document, ParticipantRole, Visibility
 
 CONTENT_FIELDS = ("title", "category", "abstract", "amount_requested", "project_start", "project_end")
@@ -101,8 +108,9 @@ def application_create(
 @transaction.atomic
 def application_update(*, application: Application, actor: User, **fields) -> Application:
     """Change the application's content. Each value is checked against the category's rules before anything saves."""
-    application = application_lock(application)
-    require(application, actor, EDIT, "Only the applicants' staff change the application.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only the applicants' staff change the application."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
     expect_stage(application, ("draft",), "change the application")
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
@@ -137,8 +145,9 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
 @transaction.atomic
 def budget_set(*, application: Application, actor: User, years: list[dict]) -> list[BudgetYear]:
     """Replace the budget: federal request and committed match for each project year."""
-    application = application_lock(application)
-    require(application, actor, EDIT, "Only the applicants' staff change the budget.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only the applicants' staff change the budget."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
     expect_stage(application, ("draft",), "change the budget")
     try:
         lines = [
@@ -173,9 +182,10 @@ def budget_set(*, application: Application, actor: User, years: list[dict]) -> l
 
 @transaction.atomic
 def co_applicant_add(*, application: Application, organization: Organization, actor: User) -> Application:
-    application = application_lock(application)
-    require(application, actor, MANAGE, "Only an admin of the lead applicant adds co-applicants.")
-    refuse_unless(administers_lead(actor, application.case), "Only an admin of the lead applicant adds co-applicants.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only an admin of the lead applicant adds co-applicants."
+    case_require(user=actor, case=application.case, action=MANAGE, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(administers_lead(actor, application.case), refusal)
     expect_stage(application, ("draft",), "add a co-applicant")
     _co_applicant_kind(organization)
     services.participant_add(
@@ -188,8 +198,9 @@ def co_applicant_add(*, application: Application, organization: Organization, ac
 @transaction.atomic
 def application_document_upload(*, application: Application, actor: User, upload: UploadedFile, kind: str) -> Document:
     """Attach a document of one of the application's kinds, in a file type that kind accepts."""
-    application = application_lock(application)
-    require(application, actor, EDIT, "Only the applicants' staff attach documents.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only the applicants' staff attach documents."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
     expect_stage(application, ("draft",), "attach a document")
     if kind not in DocumentKind.values:
         raise ServiceError(f"“{kind}” is not a kind of application document.", field="kind", code="document_kind")

@@ -1,37 +1,35 @@
-"""What every grants service does first: find the application under lock, check the actor, check the stage."""
+"""What every grants service does first: find the application (or award) under lock, then check the actor and
+the stage (the actor through ``workflow.access.case_require``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
+from django.db import models
 from django.db.models import F
 from django.utils import timezone
 
-from accounts.models import User
-from config.errors import Conflict, NotAllowed, NotFound
+from config.errors import Conflict, NotAllowed
 from grants.models import Application
-from workflow.access import VIEW, case_rights
 from workflow.models import Case
 
-
-def application_lock(application: Application) -> Application:
-    """Lock the case, then the application: the transition service locks the case first too, so no deadlock."""
-    Case.objects.select_for_update().filter(pk=application.case_id).first()
-    return (
-        Application.objects.select_for_update(of=("self",))
-        .select_related("case", "case__organization", "solicitation", "category")
-        .get(pk=application.pk)
-    )
+Row = TypeVar("Row", bound=models.Model)
 
 
-def require(application: Application, actor: User, action: str, message: str) -> set[str]:
-    """The actor's rights on the application's case: 404 when they may not see it, 403 without `action`."""
-    rights = case_rights(user=actor, case=application.case)
-    if VIEW not in rights:
-        raise NotFound("Application not found.")
-    if action not in rights:
-        raise NotAllowed(message)
-    return rights
+# What the application services read after locking, fetched with the application.
+APPLICATION_RELATED = ("case", "case__organization", "solicitation", "category")
+APPLICATION_NOT_FOUND = "Application not found."
+
+
+def case_object_lock(row: Row, *, related: Iterable[str]) -> Row:
+    """Lock the case, then `row`, the domain row beside it (an application, an award), re-read with `related`.
+
+    The case comes first because the transition service locks the case first too: two writers of one case
+    never hold the locks in opposite orders, so they cannot deadlock.
+    """
+    Case.objects.select_for_update().filter(pk=row.case_id).first()
+    return type(row).objects.select_for_update(of=("self",)).select_related(*related).get(pk=row.pk)
 
 
 def expect_stage(application: Application, stages: Iterable[str], doing: str) -> None:

@@ -1,6 +1,7 @@
 """The funding decision: recorded and moved to "awarded" or "not funded" in one step.
 
-The post-award work (issue 5) hangs the award case on the "awarded" stage: see grants.machines.ON_AWARDED.
+Entering "awarded" opens the award case in the same transaction (the application machine's on_enter hook,
+grants.awards.services.award.award_created_hook).
 """
 
 from __future__ import annotations
@@ -15,10 +16,16 @@ from accounts.models import User
 from config.errors import Conflict, ServiceError
 from grants.models import Application, Decision, Outcome
 from grants.rules import manages_grant
-from grants.services.common import application_lock, expect_stage, refuse_unless, require
+from grants.services.common import (
+    APPLICATION_NOT_FOUND,
+    APPLICATION_RELATED,
+    case_object_lock,
+    expect_stage,
+    refuse_unless,
+)
 from grants.validation import money
 from workflow import services
-from workflow.access import REVIEW
+from workflow.access import REVIEW, case_require
 
 TRANSITION_FOR = {Outcome.AWARDED: "award", Outcome.NOT_FUNDED: "not_fund"}
 
@@ -56,9 +63,10 @@ def decision_record(
     conditions: str = "",
 ) -> Decision:
     """Record the decision (amount, date, conditions) and fire "award" or "not_fund" in the same transaction."""
-    application = application_lock(application)
-    require(application, actor, REVIEW, "Only a BJA grant manager records the funding decision.")
-    refuse_unless(manages_grant(actor, application.case), "Only a BJA grant manager records the funding decision.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only a BJA grant manager records the funding decision."
+    case_require(user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(manages_grant(actor, application.case), refusal)
     expect_stage(application, ("decision",), "record the funding decision")
     if outcome not in Outcome.values:
         raise ServiceError(f"“{outcome}” is not an outcome (awarded or not_funded).", field="outcome", code="invalid")

@@ -12,9 +12,15 @@ from accounts.models import Membership, Role, User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants.models import Application, AssignmentStatus, ReviewAssignment, ReviewScore
 from grants.rules import manages_grant
-from grants.services.common import application_lock, expect_stage, refuse_unless, require
+from grants.services.common import (
+    APPLICATION_NOT_FOUND,
+    APPLICATION_RELATED,
+    case_object_lock,
+    expect_stage,
+    refuse_unless,
+)
 from workflow import services
-from workflow.access import MANAGE, VIEW
+from workflow.access import MANAGE, VIEW, case_require
 from workflow.models import Audience, Participant, ParticipantRole
 
 ASSIGNABLE_STAGES = ("submitted", "completeness_review", "peer_review")
@@ -44,9 +50,10 @@ def reviewer_assign(
     *, application: Application, reviewer: User, actor: User, due_date: date | None = None
 ) -> ReviewAssignment:
     """Give a peer reviewer this one application (a per-object grant) with a due date."""
-    application = application_lock(application)
-    require(application, actor, MANAGE, "Only a BJA grant manager assigns peer reviewers.")
-    refuse_unless(manages_grant(actor, application.case), "Only a BJA grant manager assigns peer reviewers.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only a BJA grant manager assigns peer reviewers."
+    case_require(user=actor, case=application.case, action=MANAGE, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(manages_grant(actor, application.case), refusal)
     expect_stage(application, ASSIGNABLE_STAGES, "assign a peer reviewer")
     if not Membership.objects.active().filter(user=reviewer, role=Role.PEER_REVIEWER).exists():
         raise ServiceError(f"{reviewer} is not a peer reviewer.", field="reviewer", code="not_a_peer_reviewer")
@@ -75,7 +82,7 @@ def reviewer_assign(
 
 
 def _own_assignment(application: Application, actor: User) -> ReviewAssignment:
-    require(application, actor, VIEW, "")
+    case_require(user=actor, case=application.case, action=VIEW, message="", not_found=APPLICATION_NOT_FOUND)
     assignment = ReviewAssignment.objects.select_for_update().filter(application=application, reviewer=actor).first()
     if assignment is None:
         raise NotAllowed("You are not assigned to review this application.")
@@ -85,7 +92,7 @@ def _own_assignment(application: Application, actor: User) -> ReviewAssignment:
 @transaction.atomic
 def review_declare(*, application: Application, actor: User, no_conflict: bool, note: str = "") -> ReviewAssignment:
     """The reviewer declares no conflict of interest (and may then score), or declares one and recuses."""
-    application = application_lock(application)
+    application = case_object_lock(application, related=APPLICATION_RELATED)
     assignment = _own_assignment(application, actor)
     if assignment.status != AssignmentStatus.ASSIGNED:
         raise Conflict(f"You have already declared ({assignment.get_status_display()}).", code="already_declared")
@@ -132,7 +139,7 @@ def review_submit(
     *, application: Application, actor: User, scores: dict[int, dict], comment: str = ""
 ) -> ReviewAssignment:
     """Score every criterion from 0 to its weight, with comments. Final once submitted."""
-    application = application_lock(application)
+    application = case_object_lock(application, related=APPLICATION_RELATED)
     assignment = _own_assignment(application, actor)
     if assignment.status == AssignmentStatus.ASSIGNED:
         raise Conflict(

@@ -16,9 +16,15 @@ from config.errors import Conflict, NotAllowed, ServiceError
 from grants.models import Application, ApplicationSignoff, CompletenessOutcome, CompletenessReview
 from grants.rules import APPLICANT_ROLES, deadline_text, manages_grant, on_time, works_for_lead
 from grants.selectors.applications import application_readiness, newest_document_id
-from grants.services.common import application_lock, expect_stage, refuse_unless, require
+from grants.services.common import (
+    APPLICATION_NOT_FOUND,
+    APPLICATION_RELATED,
+    case_object_lock,
+    expect_stage,
+    refuse_unless,
+)
 from workflow import services
-from workflow.access import EDIT, MANAGE, REVIEW, VIEW, acting_organizations
+from workflow.access import EDIT, MANAGE, REVIEW, VIEW, acting_organizations, case_require
 from workflow.models import Case, Participant, ParticipantRole
 
 SF424_ITEMS = ("amount", "period")
@@ -35,8 +41,8 @@ def _late(deadline, time_zone: str, step: str) -> Conflict:
 @transaction.atomic
 def application_sign(*, application: Application, actor: User) -> ApplicationSignoff:
     """An applicant organization's admin certifies the application as it is now (its final version)."""
-    application = application_lock(application)
-    require(application, actor, VIEW, "")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    case_require(user=actor, case=application.case, action=VIEW, message="", not_found=APPLICATION_NOT_FOUND)
     case = application.case
     applicants = set(
         Participant.objects.filter(case=case, role__in=APPLICANT_ROLES).values_list("organization_id", flat=True)
@@ -74,9 +80,10 @@ def application_sign(*, application: Application, actor: User) -> ApplicationSig
 def grants_gov_record(*, application: Application, actor: User) -> Application:
     """Record step 1: the SF-424 and SF-LLL were submitted in Grants.gov, before its deadline."""
     now = timezone.now()
-    application = application_lock(application)
-    require(application, actor, EDIT, "Only the lead applicant's staff submit the application.")
-    refuse_unless(works_for_lead(actor, application.case), "Only the lead applicant's staff submit the application.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only the lead applicant's staff submit the application."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(works_for_lead(actor, application.case), refusal)
     expect_stage(application, ("draft",), "record the Grants.gov step")
     if application.grants_gov_submitted_at:
         raise Conflict("The Grants.gov step is already recorded.", code="already_recorded")
@@ -99,9 +106,10 @@ def application_submit(
 ) -> Application:
     """Step 2, the JustGrants submission: refused one second after the deadline, or while anything is missing."""
     now = timezone.now()
-    application = application_lock(application)
-    require(application, actor, EDIT, "Only the lead applicant's staff submit the application.")
-    refuse_unless(works_for_lead(actor, application.case), "Only the lead applicant's staff submit the application.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only the lead applicant's staff submit the application."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(works_for_lead(actor, application.case), refusal)
     expect_stage(application, ("draft",), "submit the application")
     solicitation = application.solicitation
     if not on_time(solicitation.justgrants_deadline, now):
@@ -152,10 +160,11 @@ def completeness_record(
     """BJA's basic minimum requirements finding. Incomplete: back to draft with the reasons while the
     JustGrants deadline has not passed (the applicant can still fix it), rejected after it."""
     now = timezone.now()
-    application = application_lock(application)
-    require(application, actor, REVIEW, "Only a BJA grant manager records the completeness review.")
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    refusal = "Only a BJA grant manager records the completeness review."
+    case_require(user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND)
     if not manages_grant(actor, application.case):
-        raise NotAllowed("Only a BJA grant manager records the completeness review.")
+        raise NotAllowed(refusal)
     expect_stage(application, ("completeness_review",), "record the completeness review")
     reasons = [reason.strip() for reason in reasons if reason and reason.strip()]
     if complete:

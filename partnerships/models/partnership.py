@@ -5,11 +5,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.models import Organization
+from grants.awards.machine import AWARD_KIND
 from partnerships.choices import MemberRole
 from workflow.models import Case
 
 PARTNERSHIP_KIND = "partnership"
-AWARD_KIND = "award"
 
 
 class Partnership(models.Model):

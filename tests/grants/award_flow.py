@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grants import services
+from grants.awards import services
 from grants.models import Award, Report, ReportKind
 
 

@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 
 from grants import reporting
+from grants.awards.services.award import award_create
+from grants.awards.services.reports import _add
 from grants.models import Application, Award, Decision, MatchReport, Modification, Report
-from grants.services.award_reports import _add
-from grants.services.awards import award_create
 from tests.grants import award_flow, bulk
 from tests.grants.test_pages import page_client
 from tests.helpers import Write, api_client, assert_access_rules, assert_constant_queries

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from config.errors import Conflict, NotAllowed, ServiceError
-from grants import selectors, services
+from grants.awards import selectors, services
 from grants.models import Award, Modification, ModificationStatus, Report, ReportKind
 from tests.grants import award_flow
 from workflow.models import Event, MilestoneStatus

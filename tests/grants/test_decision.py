@@ -6,8 +6,10 @@ import pytest
 
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import services
-from grants.machines import MACHINE, ON_AWARDED
-from grants.models import Decision
+from grants.awards.services import award as award_services
+from grants.awards.services.award import award_created_hook
+from grants.machines import MACHINE
+from grants.models import Award, Decision
 from tests.grants import flow
 from workflow.errors import GuardFailed
 from workflow.models import Event
@@ -22,28 +24,43 @@ def in_decision(in_peer_review, grant_manager, reviewer):
 
 def test_the_machine_is_sound():
     assert MACHINE.problems() == []
-    assert MACHINE.on_enter["awarded"] is ON_AWARDED
+    assert MACHINE.on_enter["awarded"] == [award_created_hook]  # Entering "awarded" opens the award case.
 
 
-def test_award_records_amount_date_and_conditions_in_the_same_step(in_decision, grant_manager):
+def test_award_records_amount_date_and_conditions_in_the_same_step(in_decision, grant_manager, monkeypatch):
     entered = []
-    spy = lambda case, actor, event: entered.append((case.stage, Decision.objects.get().amount))  # noqa: E731
-    ON_AWARDED.append(spy)
-    try:
-        decision = services.decision_record(
-            application=in_decision,
-            actor=grant_manager,
-            outcome="awarded",
-            amount=Decimal("500000"),
-            conditions="Submit a budget modification for the reduced award.",
-        )
-    finally:
-        ON_AWARDED.remove(spy)
+    create = award_services.award_create
+
+    def spy(*, application, actor):
+        entered.append((application.case.stage, Decision.objects.get().amount))
+        return create(application=application, actor=actor)
+
+    monkeypatch.setattr(award_services, "award_create", spy)
+    decision = services.decision_record(
+        application=in_decision,
+        actor=grant_manager,
+        outcome="awarded",
+        amount=Decimal("500000"),
+        conditions="Submit a budget modification for the reduced award.",
+    )
     assert entered == [("awarded", Decimal("500000.00"))]  # The hook runs inside the step, after the decision.
+    assert Award.objects.get().application == in_decision
     case = flow.fresh(in_decision).case
     assert (case.stage, decision.decided_by, decision.outcome) == ("awarded", grant_manager, "awarded")
     event = Event.objects.filter(case=case, verb="transition", data__name="award").get()
     assert event.data["comment"].startswith("Award of $500,000.00")
+
+
+def test_an_award_case_that_cannot_be_opened_rolls_the_decision_back(in_decision, grant_manager, monkeypatch):
+    def fail(*, application, actor):
+        raise RuntimeError("The award case could not be opened.")
+
+    monkeypatch.setattr(award_services, "award_create", fail)
+    with pytest.raises(RuntimeError):
+        services.decision_record(application=in_decision, actor=grant_manager, outcome="awarded", amount=Decimal(1))
+    assert not Decision.objects.exists() and not Award.objects.exists()
+    assert flow.fresh(in_decision).case.stage == "decision"
+    assert not Event.objects.filter(case=in_decision.case, verb="transition", data__name="award").exists()
 
 
 def test_the_generic_endpoint_cannot_award_without_the_decision(in_decision, grant_manager):

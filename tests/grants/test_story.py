@@ -3,9 +3,9 @@
 from decimal import Decimal
 
 from grants import selectors
-from grants.machines import ON_AWARDED
+from grants.awards.services.award import award_created_hook
+from grants.machines import MACHINE
 from grants.models import Award
-from grants.services.awards import award_created_hook
 from tests.grants import flow
 from workflow.models import Event
 
@@ -25,5 +25,5 @@ def test_from_draft_to_award(application, admin, bh_admin, grant_manager, review
     assert application.case.stage == "awarded"
     assert decision.amount == flow.AMOUNT
     assert Event.objects.filter(case=application.case, verb="transition", data__name="award").exists()
-    assert [award_created_hook] == ON_AWARDED  # The post-award hook: the award case is opened.
+    assert MACHINE.on_enter["awarded"] == [award_created_hook]  # The post-award hook: the award case is opened.
     assert Award.objects.filter(application=application).exists()

@@ -8,17 +8,19 @@ from django.db import transaction
 
 from accounts.models import User
 from config.errors import ServiceError
+from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED
 from grants.models import Award, MatchReport
 from grants.rules import project_years
-from grants.services.awards import award_lock, award_require
+from grants.services.common import case_object_lock
 from workflow import services
-from workflow.access import EDIT
+from workflow.access import EDIT, case_require
 
 
 @transaction.atomic
 def match_report(*, award: Award, actor: User, year: int, amount: Decimal, note: str = "") -> MatchReport:
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only the grantees' staff report match.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only the grantees' staff report match."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     years = project_years(award.start, award.end)
     if year is None or not 1 <= year <= years:
         raise ServiceError(

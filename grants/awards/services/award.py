@@ -10,14 +10,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Membership, Role, User
-from config.errors import Conflict, NotAllowed, NotFound, ServiceError
+from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
-from grants.award_machine import AWARD_KIND, is_authorized_representative
+from grants.awards.machine import AWARD_KIND, is_authorized_representative
+from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED
+from grants.awards.services.reports import planning_items_add, schedule_create
 from grants.models import Application, Award
-from grants.rules import administers_lead, manages_grant
+from grants.rules import administers_lead
+from grants.services.common import case_object_lock
 from grants.validation import money
 from workflow import services
-from workflow.access import EDIT, VIEW, case_rights
+from workflow.access import EDIT, case_require
 from workflow.models import Case, Participant, ParticipantRole
 
 # Grantee roles go to working members of the lead organization; DOJ's Entity Administrator assigns them.
@@ -27,26 +30,6 @@ GRANTEE_ROLES = {
     "alternate_administrator": "alternate Grant Award Administrator",
     "financial_manager": "Financial Manager",
 }
-
-
-def award_lock(award: Award) -> Award:
-    """Lock the case, then the award (the transition service locks the case first too: no deadlock)."""
-    Case.objects.select_for_update().filter(pk=award.case_id).first()
-    return (
-        Award.objects.select_for_update(of=("self",))
-        .select_related("case", "case__organization", "application__category", "application__solicitation")
-        .get(pk=award.pk)
-    )
-
-
-def award_require(award: Award, actor: User, action: str, message: str) -> set[str]:
-    """404 for who may not see the award, 403 (with `message`) for who lacks `action`."""
-    rights = case_rights(user=actor, case=award.case)
-    if VIEW not in rights:
-        raise NotFound("Award not found.")
-    if action not in rights:
-        raise NotAllowed(message)
-    return rights
 
 
 def _award_number(application: Application) -> str:
@@ -65,8 +48,9 @@ def _lead_worker(user: User | None, award_case: Case) -> User | None:
 def award_create(*, application: Application, actor: User) -> Award:
     """Open the award case from the recorded decision, with the application's participants.
 
-    Runs inside the "award" transition (grants.machines.ON_AWARDED). The Authorized Representative and the
-    Grant Award Administrator start as the person who submitted the application; the lead's admins change them.
+    Runs inside the "award" transition (the application machine's on_enter["awarded"], grants/machines.py). The
+    Authorized Representative and the Grant Award Administrator start as the person who submitted the application;
+    the lead's admins change them.
     """
     decision = application.decision
     participants = {
@@ -124,11 +108,10 @@ def _today(award: Award):
 
 
 def _may_answer(award: Award, actor: User, doing: str) -> None:
-    award_require(award, actor, EDIT, f"Only the award's Authorized Representative may {doing} it.")
+    refusal = f"Only the award's Authorized Representative may {doing} it."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not is_authorized_representative(actor, award.case):
-        raise NotAllowed(
-            f"Only the award's Authorized Representative may {doing} it.", code="not_authorized_representative"
-        )
+        raise NotAllowed(refusal, code="not_authorized_representative")
     if award.declined_at is not None:
         raise Conflict("The award was declined; it can no longer be accepted or declined.", code="declined")
     if award.accepted_at is not None:
@@ -141,9 +124,7 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
     Acceptance after the 45 days is still recorded (BJA may allow it) but the award shows it was late.
     """
-    from grants.services.award_reports import planning_items_add, schedule_create
-
-    award = award_lock(award)
+    award = case_object_lock(award, related=AWARD_RELATED)
     _may_answer(award, actor, "accept")
     award.accepted_at, award.accepted_by = timezone.now(), actor
     award.save(update_fields=["accepted_at", "accepted_by"])
@@ -161,7 +142,7 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
 @transaction.atomic
 def award_decline(*, award: Award, actor: User, reason: str) -> Award:
-    award = award_lock(award)
+    award = case_object_lock(award, related=AWARD_RELATED)
     _may_answer(award, actor, "decline")
     if not reason.strip():
         raise ServiceError("Say why the award is declined.", field="reason", code="required")
@@ -187,10 +168,11 @@ def _check_role_holder(award: Award, field: str, user: User | None) -> None:
 @transaction.atomic
 def award_roles_set(*, award: Award, actor: User, **roles: User | None) -> Award:
     """The lead's admins (DOJ's Entity Administrator) assign the grantee roles."""
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only an admin of the lead agency assigns award roles.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only an admin of the lead agency assigns award roles."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not administers_lead(actor, award.case):
-        raise NotAllowed("Only an admin of the lead agency assigns award roles.")
+        raise NotAllowed(refusal)
     unknown = set(roles) - set(GRANTEE_ROLES)
     if unknown:
         raise ServiceError(f"Unknown award role: {', '.join(sorted(unknown))}.", code="invalid")
@@ -206,8 +188,9 @@ def award_roles_set(*, award: Award, actor: User, **roles: User | None) -> Award
 @transaction.atomic
 def planning_spending_record(*, award: Award, actor: User, amount: Decimal, description: str) -> Award:
     """Planning-phase spending, refused when the total would pass the category's planning cap."""
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only the grantee's staff record planning spending.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only the grantee's staff record planning spending."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     category = award.application.category
     if not category.planning_required:
         raise ServiceError("This award has no planning phase.", field="amount", code="no_planning_phase")
@@ -232,11 +215,3 @@ def planning_spending_record(*, award: Award, actor: User, amount: Decimal, desc
         data={"amount": str(amount), "total": str(total), "description": description.strip()},
     )
     return award
-
-
-def award_grant_manager_required(award: Award, actor: User, doing: str) -> None:
-    from workflow.access import REVIEW
-
-    award_require(award, actor, REVIEW, f"Only the award's BJA grant manager may {doing}.")
-    if not manages_grant(actor, award.case):
-        raise NotAllowed(f"Only the award's BJA grant manager may {doing}.")

@@ -14,12 +14,12 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
+from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED, award_grant_manager_required
+from grants.awards.services.reports import schedule_regenerate
 from grants.models import Award, Modification, ModificationKind, ModificationStatus
-from grants.services.award_reports import schedule_regenerate
-from grants.services.awards import award_grant_manager_required, award_lock, award_require
-from grants.validation import money
+from grants.services.common import case_object_lock
 from workflow import services
-from workflow.access import EDIT
+from workflow.access import EDIT, case_require
 
 # The budget categories of DOJ's budget detail worksheet.
 BUDGET_CATEGORIES = (
@@ -81,10 +81,11 @@ def modification_prepare(
     new_end: date | None = None,
     moves: list[dict] | None = None,
 ) -> Modification:
-    award = award_lock(award)
-    award_require(award, actor, EDIT, "Only the Grant Award Administrator or the alternate prepares modifications.")
+    award = case_object_lock(award, related=AWARD_RELATED)
+    refusal = "Only the Grant Award Administrator or the alternate prepares modifications."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if actor.pk not in (award.award_administrator_id, award.alternate_administrator_id):
-        raise NotAllowed("Only the Grant Award Administrator or the alternate prepares modifications.")
+        raise NotAllowed(refusal)
     if award.case.stage not in LIVE_STAGES:
         raise Conflict("Modifications are for an accepted award that is not closed.", code="wrong_stage")
     if kind not in ModificationKind.values:
@@ -117,7 +118,7 @@ def modification_prepare(
 
 
 def _locked(modification: Modification) -> tuple[Modification, Award]:
-    award = award_lock(modification.award)
+    award = case_object_lock(modification.award, related=AWARD_RELATED)
     return Modification.objects.select_for_update().get(pk=modification.pk), award
 
 
@@ -125,7 +126,8 @@ def _locked(modification: Modification) -> tuple[Modification, Award]:
 def modification_submit(*, modification: Modification, actor: User) -> Modification:
     """Only the Grant Award Administrator submits; a budget change within the threshold is recorded at once."""
     modification, award = _locked(modification)
-    award_require(award, actor, EDIT, "Only the Grant Award Administrator submits modifications.")
+    refusal = "Only the Grant Award Administrator submits modifications."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not _is_administrator(award, actor):
         raise NotAllowed(
             "Only the Grant Award Administrator submits modifications; the alternate may prepare them.",
@@ -185,11 +187,6 @@ def modification_decide(*, modification: Modification, actor: User, approve: boo
     verb = "modification.approved" if approve else "modification.denied"
     services.event_record(case=award.case, actor=actor, verb=verb, data=data)
     return modification
-
-
-def describe_threshold(award: Award) -> str:
-    moved = moved_so_far(award)
-    return f"{money(moved)} moved so far of {money(award.amount * award.modification_percent / 100)} allowed"
 
 
 @transaction.atomic

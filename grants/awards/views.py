@@ -14,10 +14,11 @@ from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import ServiceError
 from config.refusals import REFUSALS, refusal
-from grants import award_exports, forms_awards, selectors, services
-from grants.award_machine import DEDICATED
+from grants.awards import exports, forms, selectors, services
+from grants.awards.machine import DEDICATED
 from grants.models import Award, Modification, Report
 from grants.rules import manages_grant, works_for_lead
+from grants.selectors import application_list
 from grants.views.common import error_message, found, render_page
 from workflow.access import EDIT
 from workflow.views import case_page_context
@@ -53,11 +54,11 @@ def award_context(request: HttpRequest, award: Award) -> dict:
         is_representative=user.pk == award.authorized_representative_id,
         may_prepare=user.pk in (award.award_administrator_id, award.alternate_administrator_id),
         is_administrator=user.pk == award.award_administrator_id,
-        decline_form=forms_awards.DeclineForm(),
-        modification_form=forms_awards.ModificationForm(),
-        match_form=forms_awards.MatchForm(),
-        planning_form=forms_awards.PlanningSpendingForm(),
-        comment_form=forms_awards.CommentForm(),
+        decline_form=forms.DeclineForm(),
+        modification_form=forms.ModificationForm(),
+        match_form=forms.MatchForm(),
+        planning_form=forms.PlanningSpendingForm(),
+        comment_form=forms.CommentForm(),
     )
     return context
 
@@ -69,7 +70,7 @@ def case_redirect(request: HttpRequest, case_id: int) -> HttpResponse:
     award = Award.objects.visible_to(request.user).filter(case_id=case_id).values_list("id", flat=True).first()
     if award is not None:
         return redirect("grants-award-detail", award)
-    application = selectors.application_list(user=request.user).filter(case_id=case_id).values_list("id", flat=True)
+    application = application_list(user=request.user).filter(case_id=case_id).values_list("id", flat=True)
     if not application:
         raise Http404("Not found.")
     return redirect("grants-application", application[0])
@@ -87,7 +88,7 @@ def report_detail(request: HttpRequest, award_id: int, report_id: int) -> HttpRe
     report = _report(request, award_id, report_id)
     award = _award(request, award_id)
     context = award_context(request, award)
-    context.update(report=report, text_form=forms_awards.ReportTextForm(initial={"text": report.text}))
+    context.update(report=report, text_form=forms.ReportTextForm(initial={"text": report.text}))
     return render_page(request, "grants/award_report.html", context)
 
 
@@ -136,7 +137,7 @@ def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
     def call(form):
         return services.award_decline(award=award, actor=request.user, reason=form.cleaned_data["reason"])
 
-    return _with_form(request, award, forms_awards.DeclineForm, call, "You declined the award.", "acceptance")
+    return _with_form(request, award, forms.DeclineForm, call, "You declined the award.", "acceptance")
 
 
 @login_required
@@ -146,7 +147,7 @@ def report_action(request: HttpRequest, award_id: int, report_id: int, step: str
     award, back = report.award, reverse("grants-award-report", args=[award_id, report_id])
     if step == "draft":
         call = lambda form: services.report_draft(report=report, actor=request.user, **form.cleaned_data)  # noqa: E731
-        return _with_form(request, award, forms_awards.ReportTextForm, call, "The draft was saved.", "report", back)
+        return _with_form(request, award, forms.ReportTextForm, call, "The draft was saved.", "report", back)
     if step == "submit":
         call = lambda: services.report_submit(report=report, actor=request.user)  # noqa: E731
         return _act(request, award, call, "You approved the report; it is submitted to BJA.", "report", back)
@@ -155,7 +156,7 @@ def report_action(request: HttpRequest, award_id: int, report_id: int, step: str
     service = services.report_approve if step == "approve" else services.report_return
     done = "You approved the report." if step == "approve" else "The report was sent back."
     call = lambda form: service(report=report, actor=request.user, comment=form.cleaned_data["comment"])  # noqa: E731
-    return _with_form(request, award, forms_awards.CommentForm, call, done, "report", back)
+    return _with_form(request, award, forms.CommentForm, call, done, "report", back)
 
 
 @login_required
@@ -168,7 +169,7 @@ def modification_prepare(request: HttpRequest, award_id: int) -> HttpResponse:
         return services.modification_request(award=award, actor=request.user, submit=submit, **form.service_fields())
 
     done = "The modification was submitted." if submit else "The modification was prepared."
-    return _with_form(request, award, forms_awards.ModificationForm, call, done, "modifications")
+    return _with_form(request, award, forms.ModificationForm, call, done, "modifications")
 
 
 @login_required
@@ -188,7 +189,7 @@ def modification_action(request: HttpRequest, award_id: int, modification_id: in
         )
 
     done = "The modification was approved." if step == "approve" else "The modification was denied."
-    return _with_form(request, award, forms_awards.CommentForm, decide, done, "modifications")
+    return _with_form(request, award, forms.CommentForm, decide, done, "modifications")
 
 
 @login_required
@@ -196,7 +197,7 @@ def modification_action(request: HttpRequest, award_id: int, modification_id: in
 def match_report(request: HttpRequest, award_id: int) -> HttpResponse:
     award = _award(request, award_id)
     call = lambda form: services.match_report(award=award, actor=request.user, **form.cleaned_data)  # noqa: E731
-    return _with_form(request, award, forms_awards.MatchForm, call, "The match was recorded.", "match")
+    return _with_form(request, award, forms.MatchForm, call, "The match was recorded.", "match")
 
 
 @login_required
@@ -207,9 +208,7 @@ def planning_spending(request: HttpRequest, award_id: int) -> HttpResponse:
     def call(form):
         return services.planning_spending_record(award=award, actor=request.user, **form.cleaned_data)
 
-    return _with_form(
-        request, award, forms_awards.PlanningSpendingForm, call, "Planning spending recorded.", "planning"
-    )
+    return _with_form(request, award, forms.PlanningSpendingForm, call, "Planning spending recorded.", "planning")
 
 
 @require_safe
@@ -226,6 +225,6 @@ def award_lists(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def award_export(request: HttpRequest, report: str, extension: str) -> HttpResponse:
-    if report not in award_exports.TABLES or extension not in ("csv", "xlsx"):
+    if report not in exports.TABLES or extension not in ("csv", "xlsx"):
         raise Http404("Not found.")
-    return award_exports.export_response(user=request.user, report=report, extension=extension)
+    return exports.export_response(user=request.user, report=report, extension=extension)

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
-from grants import selectors
+from grants.awards import selectors
 from grants.exports import Table, csv_response, xlsx_response
 
 

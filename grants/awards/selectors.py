@@ -41,13 +41,6 @@ def award_get(*, user: User, award_id: int, action: str = VIEW) -> Award:
     return award
 
 
-def award_for_case(*, user: User, case_id: int) -> Award:
-    award = Award.objects.visible_to(user).filter(case_id=case_id).only("id").first()
-    if award is None:
-        raise NotFound("Award not found.")
-    return award
-
-
 @dataclass
 class Compliance:
     today: date

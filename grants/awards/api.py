@@ -7,8 +7,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from grants import selectors, services
-from grants import serializers_awards as s
+from grants.awards import selectors, services
+from grants.awards import serializers as s
 from grants.models import Award, Modification, Report
 
 

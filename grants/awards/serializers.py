@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import User
-from grants import selectors
+from grants.awards import selectors
 from grants.models import Award, MatchReport, Modification, ModificationKind, Report
 
 

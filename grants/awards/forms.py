@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
+from grants.awards.services.modifications import BUDGET_CATEGORIES
 from grants.forms import DATE, SHORT_TEXT
 from grants.models import ModificationKind
-from grants.services.modifications import BUDGET_CATEGORIES
 
 BUDGET_CHOICES = [("", "—")] + [(name, name.replace("_", " ").capitalize()) for name in BUDGET_CATEGORIES]
 

@@ -11,11 +11,12 @@ from django.utils import timezone
 from accounts.models import User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
+from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED, award_grant_manager_required
 from grants.models import Award, Report, ReportKind
 from grants.rules import add_months, works_for_lead
-from grants.services.awards import award_grant_manager_required, award_lock, award_require
+from grants.services.common import case_object_lock
 from workflow import services
-from workflow.access import EDIT
+from workflow.access import EDIT, case_require
 from workflow.checklists import milestone_add, milestone_approve, milestone_request_changes, milestone_submit
 from workflow.models import Milestone, MilestoneStatus
 
@@ -122,7 +123,7 @@ def schedule_regenerate(*, award: Award, actor: User | None) -> ScheduleChange:
 
 
 def _locked_report(report: Report) -> tuple[Report, Award]:
-    award = award_lock(report.award)
+    award = case_object_lock(report.award, related=AWARD_RELATED)
     return Report.objects.select_related("milestone").get(pk=report.pk), award
 
 
@@ -130,7 +131,8 @@ def _locked_report(report: Report) -> tuple[Report, Award]:
 def report_draft(*, report: Report, actor: User, text: str) -> Report:
     """Write (or rewrite after it was sent back) a report: any of the grantees' staff, partners included."""
     report, award = _locked_report(report)
-    award_require(award, actor, EDIT, "Only the grantees' staff draft reports.")
+    refusal = "Only the grantees' staff draft reports."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if report.milestone.status not in OPEN_STATUSES:
         raise Conflict("This report was already submitted to BJA.", code="wrong_status")
     if not text.strip():
@@ -147,7 +149,8 @@ def report_draft(*, report: Report, actor: User, text: str) -> Report:
 def report_submit(*, report: Report, actor: User) -> Report:
     """The lead agency approves the draft and submits it to BJA (the milestone's "submitted")."""
     report, award = _locked_report(report)
-    award_require(award, actor, EDIT, "Only the lead agency approves reports.")
+    refusal = "Only the lead agency approves reports."
+    case_require(user=actor, case=award.case, action=EDIT, message=refusal, not_found=AWARD_NOT_FOUND)
     if not works_for_lead(actor, award.case):
         raise NotAllowed("Only the lead agency's staff approve a report for submission to BJA.", code="not_lead")
     if report.drafted_at is None:
