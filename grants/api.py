@@ -16,6 +16,7 @@ from grants import serializers as s
 from grants.models import Application, ReviewAssignment, Solicitation
 from grants.rules import reviewing_staff
 from workflow.serializers import DocumentSerializer
+from workflow.viewsets import CaseScopedViewSet
 
 
 def _agency(user: User, agency_id: int | None) -> Organization:
@@ -124,30 +125,37 @@ class ApplicationFilter(django_filters.FilterSet):
         fields = ["solicitation", "category", "stage"]
 
 
-class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Applications whose case you may see (Case.objects.visible_to), with every pre-award step as an action."""
+class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
+    """Applications whose case you may see (Case.objects.visible_to), with every pre-award step as an action.
+
+    A step finds its application by id (``write_target``) and its service decides access on the locked row.
+    """
 
     serializer_class = s.ApplicationSerializer
-    queryset = Application.objects.none()
+    queryset = Application.objects.all()
     filterset_class = ApplicationFilter
+    not_found = "Application not found."
 
-    def get_queryset(self):
-        return selectors.application_list(user=self.request.user).order_by("-created_at", "-id")
-
-    def get_object(self) -> Application:
-        return selectors.application_get(user=self.request.user, application_id=self.kwargs["pk"])
+    def rows(self):
+        applications = Application.objects.order_by("-created_at", "-id")
+        if self.detail:
+            return selectors.application_with_participants(applications)
+        return selectors.application_with_relations(applications)
 
     def get_serializer_class(self):
         return s.ApplicationDetailSerializer if self.action == "retrieve" else s.ApplicationSerializer
 
     def _detail(self, application: Application, status_code: int = status.HTTP_200_OK) -> Response:
-        fresh = selectors.application_get(user=self.request.user, application_id=application.pk)
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        fresh = selectors.application_with_participants(Application.objects.filter(pk=application.pk)).get()
         return Response(s.ApplicationDetailSerializer(fresh).data, status=status_code)
 
-    def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
+    def _input(self, serializer_class, application: Application | None = None):
+        if application is None:
+            data = serializer_class(data=self.request.data)
+            data.is_valid(raise_exception=True)
+            return data.validated_data
+        return self.write_input(serializer_class, application)
 
     @extend_schema(request=s.ApplicationCreateSerializer, responses={201: s.ApplicationDetailSerializer})
     def create(self, request):
@@ -171,26 +179,27 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
 
     @extend_schema(request=s.ApplicationUpdateSerializer, responses=s.ApplicationDetailSerializer)
     def partial_update(self, request, pk=None):
-        application = self.get_object()
-        fields = self._input(s.ApplicationUpdateSerializer)
+        application = self.write_target()
+        fields = self._input(s.ApplicationUpdateSerializer, application)
         return self._detail(services.application_update(application=application, actor=request.user, **fields))
 
     @extend_schema(request=s.BudgetSerializer, responses=s.ApplicationDetailSerializer)
     @action(detail=True, methods=["put"])
     def budget(self, request, pk=None):
-        application = self.get_object()
-        years = self._input(s.BudgetSerializer)["years"]
+        application = self.write_target()
+        years = self._input(s.BudgetSerializer, application)["years"]
         services.budget_set(application=application, actor=request.user, years=years)
         return self._detail(application)
 
     @extend_schema(request=s.OrganizationRefSerializer, responses=s.ApplicationDetailSerializer)
     @action(detail=True, methods=["post"], url_path="co-applicants")
     def co_applicants(self, request, pk=None):
-        application = self.get_object()
-        organization_id = self._input(s.OrganizationRefSerializer)["organization"]
+        application = self.write_target()
+        organization_id = self._input(s.OrganizationRefSerializer, application)["organization"]
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
-            raise serializers.ValidationError({"organization": ["No such organization."]})
+            with self.input_of(application):
+                raise serializers.ValidationError({"organization": ["No such organization."]})
         services.co_applicant_add(application=application, organization=organization, actor=request.user)
         return self._detail(application)
 
@@ -198,8 +207,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
         """Attach a document of a required kind (program narrative, budget worksheet, MOU, …)."""
-        application = self.get_object()
-        data = self._input(s.ApplicationUploadSerializer)
+        application = self.write_target()
+        data = self._input(s.ApplicationUploadSerializer, application)
         document = services.application_document_upload(
             application=application, actor=request.user, upload=data["file"], kind=data["kind"]
         )
@@ -225,7 +234,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         """Sign the current version for your organization (its admins only)."""
-        application = self.get_object()
+        application = self.write_target()
         services.application_sign(application=application, actor=request.user)
         return self._detail(application)
 
@@ -233,23 +242,23 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"], url_path="grants-gov")
     def grants_gov(self, request, pk=None):
         """Record step 1: the SF-424 and SF-LLL went in through Grants.gov."""
-        return self._detail(services.grants_gov_record(application=self.get_object(), actor=request.user))
+        return self._detail(services.grants_gov_record(application=self.write_target(), actor=request.user))
 
     @extend_schema(request=s.SubmitSerializer, responses=s.ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """Step 2, the JustGrants submission."""
-        application = self.get_object()
-        data = self._input(s.SubmitSerializer)
+        application = self.write_target()
+        data = self._input(s.SubmitSerializer, application)
         return self._detail(services.application_submit(application=application, actor=request.user, **data))
 
     @extend_schema(request=s.CompletenessSerializer, responses=s.ApplicationDetailSerializer)
     @action(detail=True, methods=["post"])
     def completeness(self, request, pk=None):
         """BJA's finding: complete (to peer review) or not, with reasons (back to draft, or rejected if late)."""
-        application = self.get_object()
+        application = self.write_target()
         services.completeness_record(
-            application=application, actor=request.user, **self._input(s.CompletenessSerializer)
+            application=application, actor=request.user, **self._input(s.CompletenessSerializer, application)
         )
         return self._detail(application)
 
@@ -257,11 +266,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def reviewers(self, request, pk=None):
         """Assign a peer reviewer (grant managers)."""
-        application = self.get_object()
-        data = self._input(s.AssignSerializer)
+        application = self.write_target()
+        data = self._input(s.AssignSerializer, application)
         reviewer = User.objects.filter(email__iexact=data["reviewer"], is_active=True).first()
         if reviewer is None:
-            raise serializers.ValidationError({"reviewer": ["No active user has this email."]})
+            with self.input_of(application):
+                raise serializers.ValidationError({"reviewer": ["No active user has this email."]})
         assignment = services.reviewer_assign(
             application=application, reviewer=reviewer, actor=request.user, due_date=data.get("due_date")
         )
@@ -278,9 +288,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def declaration(self, request, pk=None):
         """As the assigned reviewer: declare no conflict of interest (or declare one and recuse)."""
-        application = self.get_object()
+        application = self.write_target()
         assignment = services.review_declare(
-            application=application, actor=request.user, **self._input(s.DeclarationSerializer)
+            application=application, actor=request.user, **self._input(s.DeclarationSerializer, application)
         )
         return Response(s.ReviewSerializer(assignment).data)
 
@@ -288,8 +298,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """As the assigned reviewer: score every criterion (0 to its weight) and submit."""
-        application = self.get_object()
-        data = self._input(s.ReviewInputSerializer)
+        application = self.write_target()
+        data = self._input(s.ReviewInputSerializer, application)
         assignment = services.review_submit(application=application, actor=request.user, **data)
         return Response(s.ReviewSerializer(ReviewAssignment.objects.get(pk=assignment.pk)).data)
 
@@ -297,9 +307,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
     @action(detail=True, methods=["post"])
     def decision(self, request, pk=None):
         """Record the funding decision and move to "awarded" or "not funded" in one step."""
-        application = self.get_object()
+        application = self.write_target()
         decision = services.decision_record(
-            application=application, actor=request.user, **self._input(s.DecisionInputSerializer)
+            application=application, actor=request.user, **self._input(s.DecisionInputSerializer, application)
         )
         return Response(s.DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
 
@@ -326,11 +336,12 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, views
         return Response(s.SummarySerializer(body).data)
 
 
-class ReviewAssignmentViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+class ReviewAssignmentViewSet(mixins.ListModelMixin, CaseScopedViewSet):
     """Your peer review assignments."""
 
     serializer_class = s.AssignmentSerializer
-    queryset = ReviewAssignment.objects.none()
+    queryset = ReviewAssignment.objects.all()
+    case_field = "application__case"
 
-    def get_queryset(self):
-        return selectors.assignment_list_for_reviewer(user=self.request.user)
+    def rows(self):
+        return selectors.assignment_rows(ReviewAssignment.objects.filter(reviewer=self.request.user))

@@ -3,59 +3,61 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from grants.awards import selectors, services
 from grants.awards import serializers as s
 from grants.models import Award, Modification, Report
+from workflow.viewsets import CaseScopedViewSet
 
 
-def _body(serializer_class, request) -> dict:
-    data = serializer_class(data=request.data)
-    data.is_valid(raise_exception=True)
-    return data
+class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
+    """Awards you see, with their clocks (acceptance, suspended, locked, closeout).
 
-
-class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Awards you see, with their clocks (acceptance, suspended, locked, closeout)."""
+    A step finds its award by id (``write_target``) and its service decides access on the locked row.
+    """
 
     serializer_class = s.AwardSerializer
-    queryset = Award.objects.none()
+    queryset = Award.objects.all()
+    not_found = "Award not found."
 
-    def get_queryset(self):
-        return selectors.award_list(user=self.request.user)
+    def rows(self):
+        return selectors.award_with_relations(Award.objects.all())
 
     def _fresh(self, award: Award, code: int = status.HTTP_200_OK) -> Response:
-        return Response(s.AwardSerializer(self.get_queryset().get(pk=award.pk)).data, status=code)
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        return Response(s.AwardSerializer(self.rows().get(pk=award.pk)).data, status=code)
 
     @extend_schema(request=None, responses=s.AwardSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        return self._fresh(services.award_accept(award=self.get_object(), actor=request.user))
+        return self._fresh(services.award_accept(award=self.write_target(), actor=request.user))
 
     @extend_schema(request=s.ReasonSerializer, responses=s.AwardSerializer)
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
-        award = self.get_object()  # 404 before reading the body.
-        reason = _body(s.ReasonSerializer, request).validated_data["reason"]
+        award = self.write_target()
+        reason = self.write_input(s.ReasonSerializer, award)["reason"]
         return self._fresh(services.award_decline(award=award, actor=request.user, reason=reason))
 
     @extend_schema(request=s.RolesSerializer, responses=s.AwardSerializer)
     @action(detail=True, methods=["post"])
     def roles(self, request, pk=None):
-        award = self.get_object()
-        roles = _body(s.RolesSerializer, request).users()
+        award = self.write_target()
+        data = s.RolesSerializer(data=request.data)
+        with self.input_of(award):
+            data.is_valid(raise_exception=True)
+            roles = data.users()
         return self._fresh(services.award_roles_set(award=award, actor=request.user, **roles))
 
     @extend_schema(request=s.AmountSerializer, responses=s.AwardSerializer)
     @action(detail=True, methods=["post"], url_path="planning-spending")
     def planning_spending(self, request, pk=None):
-        award = self.get_object()
-        data = _body(s.AmountSerializer, request).validated_data
-        award = services.planning_spending_record(award=award, actor=request.user, **data)
-        return self._fresh(award)
+        award = self.write_target()
+        data = self.write_input(s.AmountSerializer, award)
+        return self._fresh(services.planning_spending_record(award=award, actor=request.user, **data))
 
     @extend_schema(responses=s.ReportSerializer(many=True))
     @action(detail=True)
@@ -66,23 +68,23 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     @extend_schema(request=s.MatchWriteSerializer, responses={200: s.MatchReportSerializer(many=True)})
     @action(detail=True, methods=["get", "post"])
     def match(self, request, pk=None):
-        award = self.get_object()
         if request.method == "POST":
-            data = _body(s.MatchWriteSerializer, request).validated_data
+            award = self.write_target()
+            data = self.write_input(s.MatchWriteSerializer, award)
             entry = services.match_report(award=award, actor=request.user, **data)
             return Response(s.MatchReportSerializer(entry).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(award.match_reports.order_by("year", "reported_at", "id"))
+        page = self.paginate_queryset(self.get_object().match_reports.order_by("year", "reported_at", "id"))
         return self.get_paginated_response(s.MatchReportSerializer(page, many=True).data)
 
     @extend_schema(request=s.ModificationWriteSerializer, responses={200: s.ModificationSerializer(many=True)})
     @action(detail=True, methods=["get", "post"])
     def modifications(self, request, pk=None):
-        award = self.get_object()
         if request.method == "POST":
-            data = dict(_body(s.ModificationWriteSerializer, request).validated_data)
+            award = self.write_target()
+            data = dict(self.write_input(s.ModificationWriteSerializer, award))
             modification = services.modification_request(award=award, actor=request.user, **data)
             return Response(s.ModificationSerializer(modification).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(award.modifications.order_by("-created_at", "-id"))
+        page = self.paginate_queryset(self.get_object().modifications.order_by("-created_at", "-id"))
         return self.get_paginated_response(s.ModificationSerializer(page, many=True).data)
 
     @extend_schema(responses=s.CalendarSerializer(many=True))
@@ -93,63 +95,64 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         return self.get_paginated_response(s.CalendarSerializer(page, many=True).data)
 
 
-class ReportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReportViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     """One report of an award and its chain: draft → lead agency submits → BJA approves or sends back."""
 
     serializer_class = s.ReportSerializer
-    queryset = Report.objects.none()
+    queryset = Report.objects.all()
+    case_field = "award__case"
+    not_found = "Report not found."
 
-    def get_object(self):
-        return selectors.report_get(user=self.request.user, report_id=self.kwargs["pk"])
+    def rows(self):
+        return selectors.report_with_relations(Report.objects.all())
 
     def _answer(self, report: Report) -> Response:
-        return Response(s.ReportSerializer(selectors.report_get(user=self.request.user, report_id=report.pk)).data)
+        # After a write, its service has checked that the actor may see the case: no need to ask again.
+        return Response(s.ReportSerializer(self.rows().get(pk=report.pk)).data)
 
     @extend_schema(request=s.TextSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def draft(self, request, pk=None):
-        report = self.get_object()  # 404 before reading the body.
-        text = _body(s.TextSerializer, request).validated_data["text"]
+        report = self.write_target()
+        text = self.write_input(s.TextSerializer, report)["text"]
         return self._answer(services.report_draft(report=report, actor=request.user, text=text))
 
     @extend_schema(request=None, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._answer(services.report_submit(report=self.get_object(), actor=request.user))
+        return self._answer(services.report_submit(report=self.write_target(), actor=request.user))
 
     @extend_schema(request=s.CommentSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        report = self.get_object()
-        comment = _body(s.CommentSerializer, request).validated_data["comment"]
+        report = self.write_target()
+        comment = self.write_input(s.CommentSerializer, report)["comment"]
         return self._answer(services.report_approve(report=report, actor=request.user, comment=comment))
 
     @extend_schema(request=s.CommentSerializer, responses=s.ReportSerializer)
     @action(detail=True, methods=["post"], url_path="send-back")
     def send_back(self, request, pk=None):
-        report = self.get_object()
-        comment = _body(s.CommentSerializer, request).validated_data["comment"]
+        report = self.write_target()
+        comment = self.write_input(s.CommentSerializer, report)["comment"]
         return self._answer(services.report_return(report=report, actor=request.user, comment=comment))
 
 
-class ModificationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ModificationViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = s.ModificationSerializer
-    queryset = Modification.objects.none()
-
-    def get_queryset(self):
-        awards = selectors.award_list(user=self.request.user).values("id")
-        return Modification.objects.filter(award__in=awards).select_related("award", "award__case")
+    queryset = Modification.objects.select_related("award", "award__case")
+    case_field = "award__case"
+    not_found = "Modification not found."
 
     @extend_schema(request=None, responses=s.ModificationSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        modification = services.modification_submit(modification=self.get_object(), actor=request.user)
+        modification = services.modification_submit(modification=self.write_target(), actor=request.user)
         return Response(s.ModificationSerializer(modification).data)
 
     @extend_schema(request=s.DecisionWriteSerializer, responses=s.ModificationSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        modification = self.get_object()
-        data = _body(s.DecisionWriteSerializer, request).validated_data
+        modification = self.write_target()
+        data = self.write_input(s.DecisionWriteSerializer, modification)
         modification = services.modification_decide(modification=modification, actor=request.user, **data)
         return Response(s.ModificationSerializer(modification).data)

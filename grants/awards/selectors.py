@@ -19,19 +19,23 @@ from config.errors import NotFound
 from grants import reporting
 from grants.models import Award, MatchReport, Report, ReportKind
 from grants.rules import APPLICANT_ROLES, period_last_day, project_years
-from workflow.access import VIEW
+from workflow.access import VIEW, case_access
 
 UPCOMING_DAYS = 30
 
 
-def award_list(*, user: User, action: str = VIEW) -> QuerySet[Award]:
+def award_with_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
+    """The awards with their lead, category, grant manager and the reports still owed, soonest acceptance first."""
     open_reports = Report.objects.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING)
     return (
-        Award.objects.visible_to(user, action)
-        .select_related("case", "case__organization", "application__category", "grant_manager")
+        awards.select_related("case", "case__organization", "application__category", "grant_manager")
         .prefetch_related(Prefetch("reports", queryset=open_reports.order_by("due_date", "id"), to_attr="open_reports"))
         .order_by("acceptance_due", "id")
     )
+
+
+def award_list(*, user: User, action: str = VIEW) -> QuerySet[Award]:
+    return award_with_relations(Award.objects.visible_to(user, action))
 
 
 def award_get(*, user: User, award_id: int, action: str = VIEW) -> Award:
@@ -120,12 +124,13 @@ def report_list(*, award: Award) -> QuerySet[Report]:
     return award.reports.select_related("milestone", "drafted_by", "milestone__submitted_by", "milestone__decided_by")
 
 
+def report_with_relations(reports: QuerySet[Report]) -> QuerySet[Report]:
+    return reports.select_related("award", "award__case", "milestone")
+
+
 def report_get(*, user: User, report_id: int, action: str = VIEW) -> Report:
-    report = (
-        Report.objects.filter(award__in=Award.objects.visible_to(user, action).values("id"), pk=report_id)
-        .select_related("award", "award__case", "milestone")
-        .first()
-    )
+    visible = Report.objects.filter(case_access(user, action, case_field="award__case_id"))
+    report = report_with_relations(visible).filter(pk=report_id).first()
     if report is None:
         raise NotFound("Report not found.")
     return report

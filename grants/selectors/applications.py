@@ -39,19 +39,25 @@ def solicitation_get(*, user: User, solicitation_id: int) -> Solicitation:
     return solicitation
 
 
-def application_list(*, user: User, action: str = VIEW) -> QuerySet[Application]:
-    return Application.objects.visible_to(user, action).select_related(
-        "case", "case__organization", "solicitation", "category"
+def application_with_relations(applications: QuerySet[Application]) -> QuerySet[Application]:
+    return applications.select_related("case", "case__organization", "solicitation", "category")
+
+
+def application_with_participants(applications: QuerySet[Application]) -> QuerySet[Application]:
+    """What an application's page and detail answer show: its relations and its case's participants."""
+    participants = Participant.objects.select_related("organization")
+    return application_with_relations(applications).prefetch_related(
+        Prefetch("case__participations", queryset=participants)
     )
 
 
+def application_list(*, user: User, action: str = VIEW) -> QuerySet[Application]:
+    return application_with_relations(Application.objects.visible_to(user, action))
+
+
 def application_get(*, user: User, application_id: int, action: str = VIEW) -> Application:
-    participants = Participant.objects.select_related("organization")
     application = (
-        application_list(user=user, action=action)
-        .prefetch_related(Prefetch("case__participations", queryset=participants))
-        .filter(pk=application_id)
-        .first()
+        application_with_participants(Application.objects.visible_to(user, action)).filter(pk=application_id).first()
     )
     if application is None:
         raise NotFound("Application not found.")

@@ -16,7 +16,7 @@ from accounts.models import Membership, User
 from grants.models import Application, AssignmentStatus, Criterion, ReviewAssignment, ReviewScore, Solicitation
 from grants.rules import STAFF_ROLES, reviewing_staff
 from grants.selectors.applications import application_list
-from workflow.access import VIEW
+from workflow.access import VIEW, case_access
 from workflow.models import Case, ParticipantRole
 
 RANKED_STAGES = ("peer_review", "financial_review", "decision", "awarded", "not_funded")
@@ -31,14 +31,16 @@ def assignment_for(*, application: Application, user: User) -> ReviewAssignment 
     return application.review_assignments.filter(reviewer=user).first()
 
 
+def assignment_rows(assignments: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignment]:
+    return assignments.select_related(
+        "application__case", "application__solicitation", "application__category"
+    ).order_by("submitted_at", "due_date", "id")
+
+
 def assignment_list_for_reviewer(*, user: User) -> QuerySet[ReviewAssignment]:
     """The user's review assignments on applications they still may see (a recusal removes the grant)."""
-    return (
-        ReviewAssignment.objects.filter(
-            reviewer=user, application__in=Application.objects.visible_to(user, VIEW).values("id")
-        )
-        .select_related("application__case", "application__solicitation", "application__category")
-        .order_by("submitted_at", "due_date", "id")
+    return assignment_rows(
+        ReviewAssignment.objects.filter(case_access(user, VIEW, case_field="application__case_id"), reviewer=user)
     )
 
 
