@@ -15,7 +15,7 @@ import dj_database_url
 import dj_email_url
 
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str
-from tasks.schedule import beat_schedule
+from operations.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    # Beside config, not a domain app: health check, worker heartbeat, beat schedule.
+    "operations",
+    # Domain apps, each after the apps it may import (docs/architecture.md).
     "accounts",
     "workflow",
     "tasks",

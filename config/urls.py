@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from tasks.health import healthz
+from operations.health import healthz
 
 admin.site.site_header = "JMHCP Workflow administration"
 admin.site.site_title = "JMHCP Workflow admin"

@@ -1,13 +1,7 @@
 from django.contrib import admin, messages
 from django.utils import timezone
 
-from tasks.models import CalendarFeed, Deadline, Heartbeat, Notification, NotificationStatus, Task
-
-
-@admin.register(Heartbeat)
-class HeartbeatAdmin(admin.ModelAdmin):
-    list_display = ["name", "last_seen"]
-    readonly_fields = ["name", "last_seen"]
+from tasks.models import CalendarFeed, Deadline, Notification, NotificationStatus, Task
 
 
 @admin.register(Task)

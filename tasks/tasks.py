@@ -1,16 +1,10 @@
-"""Celery tasks: thin, idempotent wrappers around services. Their schedule is in tasks/schedule.py."""
+"""Celery tasks: thin, idempotent wrappers around services. Their schedule is in operations/schedule.py."""
 
 from celery import shared_task
 
-from tasks.services import heartbeat_record
 from tasks.services.delivery import notifications_deliver as deliver
 from tasks.services.digests import digests_start as start_digests
 from tasks.services.sweep import reminders_sweep as sweep
-
-
-@shared_task(name="tasks.heartbeat", ignore_result=True)
-def heartbeat() -> None:
-    heartbeat_record(name="worker")
 
 
 @shared_task(name="tasks.reminders_sweep", ignore_result=True)

@@ -1,4 +1,3 @@
-from tasks.models.heartbeat import Heartbeat
 from tasks.models.reminders import (
     CalendarFeed,
     Channel,
@@ -15,7 +14,6 @@ __all__ = [
     "CalendarFeed",
     "Channel",
     "Deadline",
-    "Heartbeat",
     "Notification",
     "NotificationStatus",
     "ReminderPreference",

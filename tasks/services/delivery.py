@@ -23,10 +23,10 @@ from django.db import connection
 from django.db.models import F, Q
 from django.utils import timezone
 
+from operations.services import heartbeat_record
 from tasks.emails import notification_email
 from tasks.models import Notification, NotificationStatus
 from tasks.reminders.preferences import DIGEST_KIND
-from tasks.services.heartbeat import heartbeat_record
 from tasks.services.outbox import CaseVisibility
 
 logger = logging.getLogger(__name__)

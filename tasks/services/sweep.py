@@ -19,12 +19,12 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from operations.services import heartbeat_record
 from tasks.models import Deadline
 from tasks.reminders.preferences import windows_of
 from tasks.reminders.registry import registry
 from tasks.reminders.windows import ESCALATION, Policy, describe, escalates, latest_window, next_remind_at, rel_day
 from tasks.services.deadlines import deadlines_discover
-from tasks.services.heartbeat import heartbeat_record
 from tasks.services.outbox import notification_build, outbox_add, recipients_load
 
 logger = logging.getLogger(__name__)

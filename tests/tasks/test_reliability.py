@@ -15,7 +15,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OrganizationKind, Role
-from tasks.models import Heartbeat, Notification, NotificationStatus
+from operations.models import Heartbeat
+from tasks.models import Notification, NotificationStatus
 from tasks.services.sweep import reminders_sweep as sweep_here
 from tasks.services.task import task_create
 from tasks.tasks import notifications_deliver, reminders_sweep

@@ -18,9 +18,9 @@ import time_machine
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from tasks.models import Heartbeat
-from tasks.services import heartbeat_record
-from tasks.tasks import heartbeat
+from operations.models import Heartbeat
+from operations.services import heartbeat_record
+from operations.tasks import heartbeat
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 DEAD_REDIS = "redis://127.0.0.1:1/0"

@@ -1,8 +1,10 @@
+"""The one write of operations: a periodic job says it ran (``/healthz`` reads the worker's row)."""
+
 from __future__ import annotations
 
 from django.utils import timezone
 
-from tasks.models import Heartbeat
+from operations.models import Heartbeat
 
 
 def heartbeat_record(*, name: str = "worker") -> Heartbeat:

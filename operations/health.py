@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from kombu import Connection
 
-from tasks.models import Heartbeat
+from operations.models import Heartbeat
 
 
 def _check_database() -> str:

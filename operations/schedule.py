@@ -1,7 +1,8 @@
 """The Celery beat schedule: every periodic task of the service, in one place.
 
-``config/settings.py`` builds it with the intervals it reads from the environment.
-Nothing is scheduled as a far-future ETA: due dates live in the database and
+This module must not import Django (nor any app): ``config/settings.py`` imports it while settings are
+still being read, and builds the schedule with the intervals it reads from the environment. Tasks are
+therefore named by string. Nothing is scheduled as a far-future ETA: due dates live in the database and
 these few periodic jobs look at them (docs/reminders.md).
 """
 
@@ -9,7 +10,7 @@ these few periodic jobs look at them (docs/reminders.md).
 def beat_schedule(*, sweep_seconds: int = 300, delivery_seconds: int = 60, digest_seconds: int = 900) -> dict:
     return {
         # Proves beat -> broker -> worker end to end; /healthz reports when it last ran.
-        "worker-heartbeat": {"task": "tasks.heartbeat", "schedule": 30.0, "options": {"expires": 25}},
+        "worker-heartbeat": {"task": "operations.heartbeat", "schedule": 30.0, "options": {"expires": 25}},
         # Finds deadlines entering a reminder window and writes their notifications to the outbox.
         "reminders-sweep": {
             "task": "tasks.reminders_sweep",
