@@ -53,10 +53,13 @@ INSTALLED_APPS = [
     "axes",
     # Beside config, not a domain app: health check, worker heartbeat, beat schedule.
     "operations",
-    # Domain apps, each after the apps it may import (docs/architecture.md).
+    # Domain apps, each after the apps it may import (docs/architecture.md), except that reminders comes
+    # after tasks: ready() registers the task deadline source before the milestone one, the order in which
+    # people see the kinds on their preferences page.
     "accounts",
     "workflow",
     "tasks",
+    "reminders",
     "grants",
     "partnerships",
 ]
@@ -239,7 +242,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "accounts.models.Role",
         "ParticipantRoleEnum": "workflow.models.ParticipantRole",
         "TaskStatusEnum": "tasks.models.TaskStatus",
-        "NotificationStatusEnum": "tasks.models.NotificationStatus",
+        "NotificationStatusEnum": "reminders.models.NotificationStatus",
         "AgreementKindEnum": "partnerships.choices.AgreementKind",
         "AssessmentStatusEnum": "partnerships.choices.AssessmentStatus",
         "TATopicEnum": "partnerships.choices.TATopic",

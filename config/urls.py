@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("tasks.urls")),
+    path("", include("reminders.urls")),
     path("", include("grants.urls")),
     path("", include("partnerships.urls")),
     path("cases/", include("workflow.urls")),

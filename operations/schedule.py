@@ -13,19 +13,19 @@ def beat_schedule(*, sweep_seconds: int = 300, delivery_seconds: int = 60, diges
         "worker-heartbeat": {"task": "operations.heartbeat", "schedule": 30.0, "options": {"expires": 25}},
         # Finds deadlines entering a reminder window and writes their notifications to the outbox.
         "reminders-sweep": {
-            "task": "tasks.reminders_sweep",
+            "task": "reminders.sweep",
             "schedule": float(sweep_seconds),
             "options": {"expires": sweep_seconds * 0.9},
         },
         # Sends what the outbox holds: picks up anything whose on-commit nudge was lost (broker down).
         "notifications-deliver": {
-            "task": "tasks.notifications_deliver",
+            "task": "reminders.deliver",
             "schedule": float(delivery_seconds),
             "options": {"expires": delivery_seconds * 0.9},
         },
         # Starts each user's daily digest once it is morning where they are.
         "digests-start": {
-            "task": "tasks.digests_start",
+            "task": "reminders.digests",
             "schedule": float(digest_seconds),
             "options": {"expires": digest_seconds * 0.9},
         },
