@@ -7,7 +7,7 @@ from django.db.models import F, Q, QuerySet
 from accounts.models import Membership, Organization, OrganizationKind, Role, User
 from accounts.selectors import membership_role
 from config.errors import NotAllowed, NotFound
-from tasks.models import OPEN_STATUSES, Task, TaskComment
+from tasks.models import Task, TaskComment
 from workflow.access import VIEW, case_access, user_organization_ids
 from workflow.models import Case, Event, ParticipantRole, Visibility
 
@@ -57,10 +57,6 @@ def task_list_for_organization(*, user: User, organization: Organization) -> Que
 def task_get_for_user(*, user: User, task_id: int) -> Task:
     """The task, or Task.DoesNotExist (answer 404) when the user may not see its case."""
     return task_list_for_user(user=user).select_related("created_by", "completed_by", "milestone").get(pk=task_id)
-
-
-def open_count(queryset: QuerySet[Task]) -> int:
-    return queryset.filter(status__in=OPEN_STATUSES).count()
 
 
 def _comment_condition(user: User) -> Q:
