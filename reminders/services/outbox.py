@@ -19,8 +19,6 @@ from accounts.models import User
 from reminders.models import Notification, NotificationStatus, ReminderPreference
 from reminders.preferences import STATUS_FOR_CHANNEL, channel_of, first_email_time
 
-_nudge: Callable[[], None] | None = None
-
 
 def recipients_load(user_ids) -> tuple[dict[int, User], dict[int, ReminderPreference]]:
     """Active users and their preferences, in two queries."""
@@ -74,6 +72,9 @@ def outbox_add(notifications: list[Notification]) -> None:
         transaction.on_commit(delivery_nudge)
 
 
+_nudge: Callable[[], None] | None = None
+
+
 def delivery_nudge_register(nudge: Callable[[], None]) -> None:
     """Set what asks a worker to deliver now (``RemindersConfig.ready()`` gives the Celery task's enqueue).
 
@@ -85,6 +86,6 @@ def delivery_nudge_register(nudge: Callable[[], None]) -> None:
 
 
 def delivery_nudge() -> None:
-    """Ask for delivery now. Called on commit; must neither fail nor slow the request that got us here."""
+    """Ask for delivery now (run on commit). The registered callable must neither fail nor slow the request."""
     if _nudge is not None:
         _nudge()
