@@ -63,7 +63,7 @@ def table_counts() -> list[tuple[str, int]]:
 
     tables = ["accounts_organization", "accounts_user", "accounts_membership", "workflow_case", "workflow_participant",
               "workflow_event", "tasks_task", "workflow_milestone", "workflow_caseuserpermission",
-              "tasks_notification"]  # fmt: skip
+              "reminders_notification"]  # fmt: skip
     with connection.cursor() as cursor:
         found = []
         for table in tables:

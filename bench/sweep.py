@@ -52,7 +52,7 @@ def setup_django(url: str, smtp_port: int) -> None:
 
 POPULATE = [
     "TRUNCATE accounts_organization, accounts_user, accounts_membership, workflow_case, workflow_participant, "
-    "tasks_task, tasks_deadline, tasks_notification, tasks_heartbeat RESTART IDENTITY CASCADE",
+    "tasks_task, reminders_deadline, reminders_notification, operations_heartbeat RESTART IDENTITY CASCADE",
     # 100 police departments (leads) then 100 behavioral health partners, in the four continental zones.
     """INSERT INTO accounts_organization (name, kind, state, jurisdiction, time_zone, is_learning_site, is_active,
                                           created_at)
@@ -90,7 +90,7 @@ POPULATE = [
               2, 'open', '', '', '', now(), now()
        FROM generate_series(1, {size}) i""",
     # Their mirrors: the due ones must be looked at now; the others later this month, or never (long past).
-    """INSERT INTO tasks_deadline (source, object_id, case_id, title, due_date, time_zone, next_remind_at,
+    """INSERT INTO reminders_deadline (source, object_id, case_id, title, due_date, time_zone, next_remind_at,
                                    updated_at)
        SELECT 'task', t.id, t.case_id, t.title, t.due_date, o.time_zone,
               CASE WHEN t.id <= {due} THEN now() - interval '1 minute'
@@ -116,12 +116,12 @@ def populate(size: int, due: int) -> float:
 def timed_sweep():
     from django.db import connection
 
-    from tasks.services import outbox
-    from tasks.services.sweep import reminders_sweep
+    from reminders.services import outbox
+    from reminders.services.sweep import reminders_sweep
 
     # In production each batch's commit publishes one small "deliver now" message; there is no broker here,
     # and the delivery is measured on its own below.
-    outbox.delivery_nudge = lambda: None
+    outbox.delivery_nudge_register(lambda: None)
 
     count = [0]
 
@@ -141,7 +141,7 @@ def sweep_plan() -> str:
     from django.db import connection
     from django.utils import timezone
 
-    from tasks.models import Deadline
+    from reminders.models import Deadline
 
     query = Deadline.objects.filter(next_remind_at__lte=timezone.now()).order_by("next_remind_at", "id")[:2000]
     sql, params = query.query.sql_with_params()
@@ -173,8 +173,8 @@ def start_sink(port: int) -> subprocess.Popen:
 
 
 def deliver(emails: int) -> tuple[int, float]:
-    from tasks.models import Notification, NotificationStatus
-    from tasks.services.delivery import notifications_deliver
+    from reminders.models import Notification, NotificationStatus
+    from reminders.services.delivery import notifications_deliver
 
     pending = Notification.objects.filter(status=NotificationStatus.PENDING)
     keep = list(pending.order_by("id").values_list("id", flat=True)[:emails])
@@ -218,7 +218,7 @@ def report(rows: list[dict], delivery: tuple[int, float], args) -> str:
         f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC with `make bench` (`python -m bench.sweep "
         f"--sizes {args.sizes} --due {args.due} --emails {args.emails}`) on {machine()}.",
         "",
-        "One sweep (`tasks.services.sweep.reminders_sweep`, as beat's task runs it) over PostgreSQL with "
+        "One sweep (`reminders.services.sweep.reminders_sweep`, as beat's task runs it) over PostgreSQL with "
         f"{args.due:,} tasks entering a window (due tomorrow, each assigned to one of 900 people) among all the "
         "others, then a second sweep with nothing left due. Rows are generated on the server with "
         "`INSERT … SELECT generate_series`.",

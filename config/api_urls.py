@@ -26,6 +26,7 @@ urlpatterns = [
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,
     path("", include("tasks.api_urls")),
+    path("", include("reminders.api_urls")),
     path("", include("grants.api_urls")),
     path("", include("partnerships.api_urls")),
 ]

@@ -15,7 +15,7 @@ import dj_database_url
 import dj_email_url
 
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str
-from tasks.schedule import beat_schedule
+from operations.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -51,9 +51,15 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    # Beside config, not a domain app: health check, worker heartbeat, beat schedule.
+    "operations",
+    # Domain apps, each after the apps it may import (docs/architecture.md), except that reminders comes
+    # after tasks: ready() registers the task deadline source before the milestone one, the order in which
+    # people see the kinds on their preferences page.
     "accounts",
     "workflow",
     "tasks",
+    "reminders",
     "grants",
     "partnerships",
 ]
@@ -238,7 +244,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "accounts.models.Role",
         "ParticipantRoleEnum": "workflow.models.ParticipantRole",
         "TaskStatusEnum": "tasks.models.TaskStatus",
-        "NotificationStatusEnum": "tasks.models.NotificationStatus",
+        "NotificationStatusEnum": "reminders.models.NotificationStatus",
         "AgreementKindEnum": "partnerships.choices.AgreementKind",
         "AssessmentStatusEnum": "partnerships.choices.AssessmentStatus",
         "TATopicEnum": "partnerships.choices.TATopic",

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from tasks.health import healthz
+from operations.health import healthz
 
 admin.site.site_header = "JMHCP Workflow administration"
 admin.site.site_title = "JMHCP Workflow admin"
@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/v1/", include("config.api_urls")),
     path("", include("tasks.urls")),
+    path("", include("reminders.urls")),
     path("", include("grants.urls")),
     path("", include("partnerships.urls")),
     path("cases/", include("workflow.urls")),

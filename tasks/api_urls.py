@@ -4,12 +4,9 @@ from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from tasks.api import CaseTaskViewSet, OrganizationTaskViewSet, TaskViewSet
-from tasks.api_inbox import CalendarFeedViewSet, NotificationViewSet, PreferenceView
 
 router = SimpleRouter()
 router.register("tasks", TaskViewSet, basename="task")
-router.register("notifications", NotificationViewSet, basename="notification")
-router.register("calendar-feeds", CalendarFeedViewSet, basename="calendar-feed")
 
 urlpatterns = [
     path(
@@ -27,6 +24,5 @@ urlpatterns = [
         OrganizationTaskViewSet.as_view({"post": "reassign"}),
         name="api-organization-tasks-reassign",
     ),
-    path("notification-preferences/", PreferenceView.as_view(), name="api-notification-preferences"),
     *router.urls,
 ]

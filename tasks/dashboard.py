@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from reminders.selectors import notification_unread_count
 from tasks import selectors
 from tasks.models import OPEN_STATUSES
 
@@ -24,6 +25,6 @@ def my_tasks_section(request) -> dict | None:
             "tasks": list(selectors.task_order(mine)[:SHOWN]),
             "total": counts["total"],
             "overdue": counts["overdue"],
-            "unread": selectors.notification_unread_count(user=user),
+            "unread": notification_unread_count(user=user),
         },
     }

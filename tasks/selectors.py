@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-import hashlib
-from datetime import timedelta
-
 from django.db.models import F, Q, QuerySet
-from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrganizationKind, Role, User
 from accounts.selectors import membership_role
 from config.errors import NotAllowed, NotFound
-from tasks.models import (
-    OPEN_STATUSES,
-    CalendarFeed,
-    Deadline,
-    Notification,
-    NotificationStatus,
-    ReminderPreference,
-    Task,
-    TaskComment,
-)
-from tasks.reminders.registry import registry
+from tasks.models import Task, TaskComment
 from workflow.access import VIEW, case_access, user_organization_ids
 from workflow.models import Case, Event, ParticipantRole, Visibility
 
-FEED_PAST_DAYS = 90
-INBOX_STATUSES = [status for status in NotificationStatus.values if status != NotificationStatus.CANCELLED]
-
 
 def _on_visible_cases(user: User, action: str = VIEW) -> Q:
-    """Rows (tasks, notifications, deadlines) of the cases the user may see."""
+    """Tasks of the cases the user may see."""
     return case_access(user, action, case_field="case_id")
 
 
@@ -77,10 +60,6 @@ def task_list_for_organization(*, user: User, organization: Organization) -> Que
 def task_get_for_user(*, user: User, task_id: int) -> Task:
     """The task, or Task.DoesNotExist (answer 404) when the user may not see its case."""
     return task_list_for_user(user=user).select_related("created_by", "completed_by", "milestone").get(pk=task_id)
-
-
-def open_count(queryset: QuerySet[Task]) -> int:
-    return queryset.filter(status__in=OPEN_STATUSES).count()
 
 
 def _comment_condition(user: User) -> Q:
@@ -165,55 +144,3 @@ def organization_members_for_reassign(*, organization: Organization) -> QuerySet
         memberships__is_active=True,
         memberships__role__in=[role for role in Role.values if role != Role.VIEWER],
     ).order_by("full_name", "email")
-
-
-def notification_list_for_user(*, user: User) -> QuerySet[Notification]:
-    """The user's notifications about cases they may still see (and digests), newest first."""
-    return (
-        Notification.objects.filter(recipient=user, status__in=INBOX_STATUSES)
-        .filter(Q(case__isnull=True) | _on_visible_cases(user))
-        .select_related("case")
-        .order_by("-created_at", "-id")
-    )
-
-
-def notification_unread_count(*, user: User) -> int:
-    return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
-
-
-def preference_for_user(*, user: User) -> ReminderPreference:
-    """The user's preferences, or an unsaved row holding the defaults."""
-    return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)
-
-
-def deadline_list_for_feed(*, user: User) -> QuerySet[Deadline]:
-    """Open deadlines the user may see, for their calendar: each source may narrow its own rows."""
-    if not user.is_active:
-        return Deadline.objects.none()
-    since = timezone.localdate() - timedelta(days=FEED_PAST_DAYS)
-    sources = Q(pk__in=[])
-    for source in registry:
-        sources |= source.feed_condition(user)
-    return (
-        Deadline.objects.filter(_on_visible_cases(user), closed_at__isnull=True, due_date__gte=since)
-        .filter(sources)
-        .select_related("case")
-        .order_by("due_date", "id")
-    )
-
-
-def calendar_feed_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def calendar_feed_for_token(*, token: str) -> CalendarFeed | None:
-    """The live feed this secret opens, or None (revoked, unknown, or its owner deactivated)."""
-    return (
-        CalendarFeed.objects.filter(token_hash=calendar_feed_hash(token), revoked_at__isnull=True, user__is_active=True)
-        .select_related("user")
-        .first()
-    )
-
-
-def calendar_feed_list(*, user: User) -> QuerySet[CalendarFeed]:
-    return CalendarFeed.objects.filter(user=user, revoked_at__isnull=True)

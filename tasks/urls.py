@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tasks.views import inbox, tasks
+from tasks.views import tasks
 
 urlpatterns = [
     path("tasks/", tasks.task_list, name="task-list"),
@@ -18,12 +18,4 @@ urlpatterns = [
         tasks.organization_reassign,
         name="organization-tasks-reassign",
     ),
-    path("notifications/", inbox.notification_list, name="notification-list"),
-    path("notifications/<int:notification_id>/read/", inbox.notification_read, name="notification-read"),
-    path("notifications/read-all/", inbox.notification_read_all, name="notification-read-all"),
-    path("notifications/preferences/", inbox.preferences, name="notification-preferences"),
-    path("notifications/unsubscribe/<str:token>/", inbox.unsubscribe, name="notification-unsubscribe"),
-    path("calendar/", inbox.calendar_feeds, name="calendar-feeds"),
-    path("calendar/<int:feed_id>/revoke/", inbox.calendar_feed_revoke, name="calendar-feed-revoke"),
-    path("calendar/<str:token>.ics", inbox.calendar_feed, name="calendar-feed"),
 ]

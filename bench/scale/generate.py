@@ -333,7 +333,7 @@ def steps(plan: Plan, *, permission_ids: dict[str, int]) -> list[tuple[str, int,
         (
             "notifications",
             plan.notifications,
-            f"""INSERT INTO tasks_notification (recipient_id, kind, target, "window", case_id, subject, body, url,
+            f"""INSERT INTO reminders_notification (recipient_id, kind, target, "window", case_id, subject, body, url,
                                                 due_date, status, attempts, next_attempt_at, sent_at, last_error,
                                                 read_at, created_at)
                 SELECT coalesce(t.assignee_id, t.created_by_id), 'task', 'task:' || t.id, w, t.case_id,
@@ -352,7 +352,7 @@ def steps(plan: Plan, *, permission_ids: dict[str, int]) -> list[tuple[str, int,
 
 
 GENERATED_TABLES = [
-    "tasks_notification", "tasks_task", "workflow_caseuserpermission", "workflow_casegrouppermission",
+    "reminders_notification", "tasks_task", "workflow_caseuserpermission", "workflow_casegrouppermission",
     "workflow_milestone", "workflow_event", "workflow_participant", "workflow_case", "accounts_membership",
     "accounts_user", "accounts_organization", "knox_authtoken",
 ]  # fmt: skip

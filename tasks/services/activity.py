@@ -12,9 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from reminders.preferences import ACTIVITY_KIND
+from reminders.registry import organization_members
+from reminders.services.outbox import notification_build, outbox_add, recipients_load
 from tasks.models import Task, TaskComment
-from tasks.reminders.preferences import ACTIVITY_KIND
-from tasks.services.outbox import CaseVisibility, notification_build, outbox_add, recipients_load
+from workflow.access import visible_pairs
 
 
 def activity_notify(*, task: Task, user_ids: Iterable[int], actor: User | None, window: str, subject: str) -> None:
@@ -22,8 +24,7 @@ def activity_notify(*, task: Task, user_ids: Iterable[int], actor: User | None, 
     now = timezone.now()
     ids = {user_id for user_id in user_ids if user_id and (actor is None or user_id != actor.pk)}
     users, preferences = recipients_load(ids)
-    visibility = CaseVisibility()
-    visibility.load((user, task.case_id) for user in users.values())
+    visible = visible_pairs((user, task.case_id) for user in users.values())
     outbox_add(
         [
             notification_build(
@@ -39,7 +40,7 @@ def activity_notify(*, task: Task, user_ids: Iterable[int], actor: User | None, 
                 now=now,
             )
             for user in users.values()
-            if visibility.can_see(user, task.case_id)
+            if (user.pk, task.case_id) in visible
         ]
     )
 
@@ -48,8 +49,6 @@ def assignment_notify(*, task: Task, actor: User | None, event_id: int) -> None:
     if task.assignee_id:
         who = [task.assignee_id]
     else:
-        from tasks.reminders.registry import organization_members
-
         who = organization_members([task.assignee_organization_id]).get(task.assignee_organization_id, set())
     by = f" by {actor}" if actor else ""
     activity_notify(

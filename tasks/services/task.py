@@ -17,10 +17,10 @@ from django.utils import timezone
 
 from accounts.models import Organization, User
 from config.errors import NotAllowed, ServiceError
+from reminders.services.deadlines import deadline_sync
 from tasks import selectors
 from tasks.models import OPEN_STATUSES, Task, TaskComment, TaskPriority, TaskStatus
 from tasks.services.activity import assignment_notify, comment_notify
-from tasks.services.deadlines import deadline_sync
 from workflow.access import EDIT, REVIEW, VIEW, acting_organizations, case_require, reviews_anonymously
 from workflow.models import Case, Milestone, Visibility
 from workflow.services import event_record

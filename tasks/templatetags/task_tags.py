@@ -1,4 +1,4 @@
-"""Template helpers of the task pages and the header's unread count."""
+"""Template helpers of the task pages."""
 
 from __future__ import annotations
 
@@ -13,18 +13,6 @@ from tasks.models import TaskStatus
 
 register = template.Library()
 _STATUS = dict(TaskStatus.choices)
-
-
-@register.simple_tag(takes_context=True)
-def unread_notifications(context) -> int:
-    """The signed-in user's unread notification count (one query), 0 for anyone else."""
-    request = context.get("request")
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return 0
-    from tasks.selectors import notification_unread_count
-
-    return notification_unread_count(user=user)
 
 
 @register.simple_tag

@@ -9,8 +9,8 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import OrganizationKind, Role
+from reminders.services.sweep import reminders_sweep
 from tasks.models import Task, TaskStatus
-from tasks.services.sweep import reminders_sweep
 from tests import factories
 from tests.e2e.test_login import assert_accessible, assert_styled, sign_in
 from tests.factories import TEST_PASSWORD

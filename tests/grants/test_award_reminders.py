@@ -1,8 +1,8 @@
-"""Award acceptance and closeout are registered with the reminder engine (tasks.reminders)."""
+"""Award acceptance and closeout are registered with the reminder engine (reminders.registry)."""
 
-from tasks.models import Deadline
-from tasks.reminders import registry
-from tasks.services.deadlines import deadlines_discover
+from reminders.models import Deadline
+from reminders.registry import registry
+from reminders.services.deadlines import deadlines_discover
 from tests.grants import award_flow
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from reminders.models import Deadline
 from tasks.demo import load
-from tasks.models import Deadline, Task, TaskStatus
+from tasks.models import Task, TaskStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -10,8 +10,9 @@ from django.utils import timezone
 from accounts.models import Membership
 from accounts.services import membership_deactivate
 from config.errors import NotAllowed, NotFound, ServiceError
+from reminders.models import Deadline, Notification, NotificationStatus
 from tasks import selectors
-from tasks.models import Deadline, Notification, NotificationStatus, Task, TaskStatus
+from tasks.models import Task, TaskStatus
 from tasks.services.task import (
     task_bulk_reassign,
     task_comment_add,
@@ -186,7 +187,7 @@ def test_a_member_who_leaves_hands_their_tasks_to_the_organization(make_task, or
 
 
 def test_a_finished_task_closes_its_deadline_and_drops_waiting_reminders(make_task, member):
-    from tasks.services.sweep import reminders_sweep
+    from reminders.services.sweep import reminders_sweep
 
     task = make_task(due_in=1)
     reminders_sweep()

@@ -1,0 +1,53 @@
+"""What a person's preferences mean: their windows, their channel for a kind, when email may go out.
+
+Pure functions over a ``ReminderPreference`` (or None: the site defaults).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from reminders.models import Channel, NotificationStatus, ReminderPreference
+from reminders.windows import Policy, Windows
+
+ACTIVITY_KIND = "task_activity"
+DIGEST_KIND = "digest"
+STATUS_FOR_CHANNEL = {
+    Channel.EMAIL: NotificationStatus.PENDING,
+    Channel.DIGEST: NotificationStatus.DIGEST,
+    Channel.IN_APP: NotificationStatus.IN_APP,
+}
+
+
+def windows_of(preference: ReminderPreference | None, policy: Policy) -> Windows:
+    if preference is None:
+        return Windows(days_before=policy.days_before)
+    days = policy.days_before if preference.days_before is None else tuple(preference.days_before)
+    return Windows(days_before=days, on_due_day=preference.on_due_day, overdue=preference.overdue)
+
+
+def channel_of(preference: ReminderPreference | None, kind: str) -> str:
+    if preference is None:
+        return Channel.EMAIL
+    channel = (preference.channels or {}).get(kind, Channel.EMAIL)
+    return channel if channel in Channel.values else Channel.EMAIL
+
+
+def first_email_time(now: datetime, zone: str, preference: ReminderPreference | None, morning: int) -> datetime:
+    """Now, or on a quiet day (say the weekend) the morning of the next day that is not quiet, their time."""
+    quiet = set((preference.quiet_days if preference else None) or [])
+    if not quiet or len(quiet) >= 7:
+        return now
+    local = now.astimezone(ZoneInfo(zone))
+    if local.weekday() not in quiet:
+        return now
+    day = local.date()
+    while day.weekday() in quiet:
+        day += timedelta(days=1)
+    return datetime.combine(day, time(morning), tzinfo=ZoneInfo(zone))
+
+
+def is_quiet_day(now: datetime, zone: str, preference: ReminderPreference | None) -> bool:
+    quiet = set((preference.quiet_days if preference else None) or [])
+    return now.astimezone(ZoneInfo(zone)).weekday() in quiet and len(quiet) < 7
