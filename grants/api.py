@@ -7,6 +7,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import SAFE_METHODS
 from rest_framework.response import Response
 
 from accounts.models import Membership, Organization, Role, User
@@ -138,7 +139,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
 
     def rows(self):
         applications = Application.objects.order_by("-created_at", "-id")
-        if self.detail:
+        if self.detail and self.request.method in SAFE_METHODS:
             return selectors.application_with_participants(applications)
         return selectors.application_with_relations(applications)
 

@@ -66,7 +66,13 @@ def _guard_failures(transition: Transition, *, case: Case) -> list[str]:
 
 
 def case_transition(
-    *, case: Case, name: str, actor: User, comment: str = "", expected_version: int | None = None
+    *,
+    case: Case,
+    name: str,
+    actor: User,
+    comment: str = "",
+    expected_version: int | None = None,
+    rights: set[str] | None = None,
 ) -> Case:
     """Move a case along its stage machine: the only way a stage changes.
 
@@ -75,6 +81,9 @@ def case_transition(
     and the client's `expected_version`. Of many simultaneous identical
     attempts exactly one wins; the others wait on the lock and then fail
     because the stage has moved on.
+
+    A domain service that has already locked this case and checked the actor with ``case_require`` in the same
+    transaction passes the `rights` it got, so access is checked once, on the locked row.
     """
     machine = registry.get(case.kind)
     transition = machine.transition(name)
@@ -86,12 +95,11 @@ def case_transition(
         locked = Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
         if locked is None:
             raise NotFound("Case not found.")
-        case_require(
-            user=actor,
-            case=locked,
-            action=transition.permission,
-            message=f"You may not “{transition.label}” on this case.",
-        )
+        refusal = f"You may not “{transition.label}” on this case."
+        if rights is None:
+            case_require(user=actor, case=locked, action=transition.permission, message=refusal)
+        elif transition.permission not in rights:
+            raise NotAllowed(refusal)
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
                 f"The case changed since you loaded it (version {expected_version}, now {locked.version}). "

@@ -65,7 +65,9 @@ def decision_record(
     """Record the decision (amount, date, conditions) and fire "award" or "not_fund" in the same transaction."""
     application = case_object_lock(application, related=APPLICATION_RELATED)
     refusal = "Only a BJA grant manager records the funding decision."
-    case_require(user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    rights = case_require(
+        user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND
+    )
     refuse_unless(manages_grant(actor, application.case), refusal)
     expect_stage(application, ("decision",), "record the funding decision")
     if outcome not in Outcome.values:
@@ -89,5 +91,7 @@ def decision_record(
     comment = f"Award of {money(amount)}" if outcome == Outcome.AWARDED else "Not funded"
     if decision.conditions:
         comment += f" — {decision.conditions}"
-    services.case_transition(case=application.case, name=TRANSITION_FOR[outcome], actor=actor, comment=comment)
+    services.case_transition(
+        case=application.case, name=TRANSITION_FOR[outcome], actor=actor, comment=comment, rights=rights
+    )
     return decision

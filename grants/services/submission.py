@@ -108,7 +108,9 @@ def application_submit(
     now = timezone.now()
     application = case_object_lock(application, related=APPLICATION_RELATED)
     refusal = "Only the lead applicant's staff submit the application."
-    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    rights = case_require(
+        user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND
+    )
     refuse_unless(works_for_lead(actor, application.case), refusal)
     expect_stage(application, ("draft",), "submit the application")
     solicitation = application.solicitation
@@ -118,7 +120,12 @@ def application_submit(
     if not readiness.ready:
         raise Conflict("The application is not ready: " + " ".join(readiness.missing()), code="not_ready")
     services.case_transition(
-        case=application.case, name="submit", actor=actor, comment=comment, expected_version=expected_version
+        case=application.case,
+        name="submit",
+        actor=actor,
+        comment=comment,
+        expected_version=expected_version,
+        rights=rights,
     )
     application.refresh_from_db()
     return application
@@ -162,7 +169,9 @@ def completeness_record(
     now = timezone.now()
     application = case_object_lock(application, related=APPLICATION_RELATED)
     refusal = "Only a BJA grant manager records the completeness review."
-    case_require(user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    rights = case_require(
+        user=actor, case=application.case, action=REVIEW, message=refusal, not_found=APPLICATION_NOT_FOUND
+    )
     if not manages_grant(actor, application.case):
         raise NotAllowed(refusal)
     expect_stage(application, ("completeness_review",), "record the completeness review")
@@ -186,6 +195,6 @@ def completeness_record(
         decided_at=now,
     )
     services.case_transition(
-        case=application.case, name=TRANSITION_FOR[outcome], actor=actor, comment="; ".join(reasons)
+        case=application.case, name=TRANSITION_FOR[outcome], actor=actor, comment="; ".join(reasons), rights=rights
     )
     return review

@@ -31,5 +31,6 @@ def test_submit_checks_access_once(application, admin, bh_admin):
     assert queries <= SUBMIT_QUERIES, "\n".join(sql)
 
 
+# Before the one access gate: 14 and 47, with three and four access checks; now one each (docs/architecture.md).
 WITHDRAW_QUERIES = 12
-SUBMIT_QUERIES = 47
+SUBMIT_QUERIES = 43
