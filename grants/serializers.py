@@ -19,7 +19,7 @@ from grants.models import (
 )
 from grants.rules import LEAD_KIND_CHOICES, deadline_text
 from grants.selectors import application_next_deadline
-from workflow.serializers import ParticipantSerializer
+from workflow.serializers import CASE_FIELDS, CaseFieldsSerializer, ParticipantSerializer, replaced_by
 
 MONEY = {"max_digits": 12, "decimal_places": 2}
 
@@ -132,13 +132,13 @@ class BudgetYearSerializer(serializers.ModelSerializer):
         fields = ["year", "federal_amount", "match_amount"]
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
-    title = serializers.CharField(source="case.title", read_only=True)
-    stage = serializers.CharField(source="case.stage", read_only=True)
-    stage_label = serializers.CharField(source="case.stage_label", read_only=True)
-    version = serializers.IntegerField(source="case.version", read_only=True)
-    lead_organization = serializers.IntegerField(source="case.organization_id", read_only=True)
-    lead_organization_name = serializers.CharField(source="case.organization.name", read_only=True)
+class ApplicationSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
+    lead_organization = serializers.IntegerField(
+        source="case.organization_id", read_only=True, help_text=replaced_by("organization")
+    )
+    lead_organization_name = serializers.CharField(
+        source="case.organization.name", read_only=True, help_text=replaced_by("organization_name")
+    )
     category_code = serializers.CharField(source="category.code", read_only=True)
     next_deadline = serializers.SerializerMethodField()
 
@@ -146,11 +146,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
         model = Application
         fields = [
             "id",
-            "case",
-            "title",
-            "stage",
-            "stage_label",
-            "version",
+            *CASE_FIELDS,
             "solicitation",
             "category",
             "category_code",

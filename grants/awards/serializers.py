@@ -7,6 +7,7 @@ from rest_framework import serializers
 from accounts.models import User
 from grants.awards import selectors
 from grants.models import Award, MatchReport, Modification, ModificationKind, Report
+from workflow.serializers import CASE_FIELDS, CaseFieldsSerializer, replaced_by
 
 
 class ComplianceSerializer(serializers.Serializer):
@@ -32,11 +33,10 @@ class ComplianceSerializer(serializers.Serializer):
         return len(status.overdue)
 
 
-class AwardSerializer(serializers.ModelSerializer):
-    case = serializers.IntegerField(source="case_id", read_only=True)
-    title = serializers.CharField(source="case.title", read_only=True)
-    stage = serializers.CharField(source="case.stage", read_only=True)
-    lead = serializers.CharField(source="case.organization.name", read_only=True)
+class AwardSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
+    lead = serializers.CharField(
+        source="case.organization.name", read_only=True, help_text=replaced_by("organization_name")
+    )
     authorized_representative = serializers.EmailField(source="authorized_representative.email", default=None)
     award_administrator = serializers.EmailField(source="award_administrator.email", default=None)
     alternate_administrator = serializers.EmailField(source="alternate_administrator.email", default=None)
@@ -47,7 +47,7 @@ class AwardSerializer(serializers.ModelSerializer):
     class Meta:
         model = Award
         fields = [
-            "id", "case", "number", "title", "stage", "lead", "amount", "awarded_on", "start", "end", "original_end",
+            "id", *CASE_FIELDS, "number", "lead", "amount", "awarded_on", "start", "end", "original_end",
             "special_conditions", "acceptance_due", "closeout_due", "planning_spent", "authorized_representative",
             "award_administrator", "alternate_administrator", "financial_manager", "grant_manager", "accepted_at",
             "declined_at", "compliance",
