@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import Membership, Organization, Role, User
+from config.errors import NotAllowed, NotFound
 
 
 def organization_list_for_user(*, user: User) -> QuerySet[Organization]:
@@ -29,3 +30,14 @@ def user_can_administer(*, user: User, organization: Organization) -> bool:
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user).select_related("organization")
+
+
+def organization_admin_require(*, user: User, organization: Organization, message: str) -> None:
+    """The organization-level gate: outsiders learn nothing (404); members who are not admins get 403 (`message`)."""
+    if user.is_staff and user.is_active:
+        return
+    role = membership_role(user=user, organization=organization)
+    if role is None:
+        raise NotFound("Organization not found.")
+    if role != Role.ADMIN:
+        raise NotAllowed(message)

@@ -15,19 +15,13 @@ from django.utils import timezone
 from knox.models import AuthToken
 
 from accounts.models import Membership, Organization, Role, User, validate_role_for_kind
-from accounts.selectors import membership_role
-from config.errors import Conflict, NotAllowed, NotFound
+from accounts.selectors import organization_admin_require
+from config.errors import Conflict, NotAllowed
 
 
 def _require_admin(*, actor: User, organization: Organization) -> None:
-    """Outsiders learn nothing (404); members who are not admins are refused (403)."""
-    if actor.is_staff and actor.is_active:
-        return
-    role = membership_role(user=actor, organization=organization)
-    if role is None:
-        raise NotFound("Organization not found.")
-    if role != Role.ADMIN:
-        raise NotAllowed("Only an administrator of this organization can manage its members.")
+    message = "Only an administrator of this organization can manage its members."
+    organization_admin_require(user=actor, organization=organization, message=message)
 
 
 def _lock_admins(organization: Organization) -> list[int]:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from django.db.models import F, Q, QuerySet
 
 from accounts.models import Membership, Organization, OrganizationKind, Role, User
-from accounts.selectors import membership_role
-from config.errors import NotAllowed, NotFound
+from accounts.selectors import membership_role, organization_admin_require
 from tasks.models import Task, TaskComment
 from workflow.access import VIEW, case_access, user_organization_ids
 from workflow.models import Case, Event, ParticipantRole, Visibility
@@ -101,14 +100,8 @@ def task_history(*, task: Task) -> QuerySet[Event]:
 
 
 def organization_admin_check(*, user: User, organization: Organization) -> None:
-    """Outsiders learn nothing (NotFound); members who are not admins are refused (NotAllowed)."""
-    if user.is_staff and user.is_active:
-        return
-    role = membership_role(user=user, organization=organization)
-    if role is None:
-        raise NotFound("Organization not found.")
-    if role != Role.ADMIN:
-        raise NotAllowed("Only an administrator of this organization can reassign its tasks.")
+    message = "Only an administrator of this organization can reassign its tasks."
+    organization_admin_require(user=user, organization=organization, message=message)
 
 
 def is_working_member(*, user: User, organization: Organization) -> bool:
