@@ -267,7 +267,10 @@ REVIEW_STATUS = serializers.CharField(read_only=True, help_text="assigned, decla
 
 
 class ReviewSerializer(serializers.ModelSerializer):
-    reviewer_name = serializers.CharField(source="reviewer.__str__", read_only=True)
+    """A review as its reader may see it: another peer reviewer's is "Reviewer 2", with no id (``reviews_visible``)."""
+
+    reviewer = serializers.SerializerMethodField()
+    reviewer_name = serializers.SerializerMethodField()
     status = REVIEW_STATUS
     scores = ScoreSerializer(many=True, read_only=True)
 
@@ -286,6 +289,12 @@ class ReviewSerializer(serializers.ModelSerializer):
             "comment",
             "scores",
         ]
+
+    def get_reviewer(self, review: ReviewAssignment) -> int | None:
+        return None if getattr(review, "reviewer_hidden", False) else review.reviewer_id
+
+    def get_reviewer_name(self, review: ReviewAssignment) -> str:
+        return review.reviewer_label if getattr(review, "reviewer_hidden", False) else str(review.reviewer)
 
 
 class AssignmentSerializer(serializers.ModelSerializer):

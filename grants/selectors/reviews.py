@@ -50,15 +50,32 @@ def _with_scores(queryset: QuerySet[ReviewAssignment]) -> QuerySet[ReviewAssignm
 
 
 def reviews_visible(*, application: Application, user: User) -> list[ReviewAssignment]:
+    """The reviews the user may read, each with ``reviewer_label`` and ``reviewer_hidden`` for showing them.
+
+    BJA's staff see every review and who wrote it. A peer reviewer sees their own and, once they have submitted
+    it, the others' scores, but never who the others are: peer reviewers stay anonymous to one another
+    ("Reviewer 2", numbered in the order they were assigned).
+    """
     assignments = application.review_assignments.order_by("assigned_at", "id")
     if reviewing_staff(user, application.case):
-        return list(_with_scores(assignments))
+        return _labelled(list(_with_scores(assignments)), user, staff=True)
     own = assignments.filter(reviewer=user).only("status").first()
     if own is None:
         return []
     if own.status != AssignmentStatus.SUBMITTED:
-        return list(_with_scores(assignments.filter(reviewer=user)))
-    return list(_with_scores(assignments.filter(Q(reviewer=user) | Q(status=AssignmentStatus.SUBMITTED))))
+        return _labelled(list(_with_scores(assignments.filter(reviewer=user))), user, staff=False)
+    shown = assignments.filter(Q(reviewer=user) | Q(status=AssignmentStatus.SUBMITTED))
+    return _labelled(list(_with_scores(shown)), user, staff=False)
+
+
+def _labelled(reviews: list[ReviewAssignment], user: User, *, staff: bool) -> list[ReviewAssignment]:
+    for number, review in enumerate(reviews, start=1):
+        review.reviewer_hidden = not staff and review.reviewer_id != user.pk
+        if review.reviewer_id == user.pk:
+            review.reviewer_label = "Your review"
+        else:
+            review.reviewer_label = f"Reviewer {number}" if review.reviewer_hidden else str(review.reviewer)
+    return reviews
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,8 @@ who may write nothing outside their review (anything else would name them to the
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from config.errors import NotAllowed
@@ -74,3 +76,29 @@ def test_a_peer_reviewer_writes_nothing_on_the_applicants_tasks(assigned, task, 
     assert Task.objects.filter(case=assigned.case).count() == 1
     assert not task.watchers.exists()
     assert Event.objects.filter(case=assigned.case).count() == events_before, "a refused write named nobody"
+
+
+def test_peer_reviewers_stay_anonymous_to_one_another(assigned, grant_manager, reviewer, reviewer2):
+    from grants.models import ReviewAssignment
+    from tests.grants import flow
+    from tests.grants.test_pages import page_client
+
+    grants_services.reviewer_assign(application=assigned, reviewer=reviewer2, actor=grant_manager)
+    for person in (reviewer, reviewer2):
+        grants_services.review_declare(application=assigned, actor=person, no_conflict=True)
+        grants_services.review_submit(
+            application=assigned, actor=person, scores=flow.scores_for(assigned, Decimal("0.8"))
+        )
+    assert ReviewAssignment.objects.filter(application=assigned, status="submitted").count() == 2
+
+    answer = api_client(reviewer).get(f"/api/v1/applications/{assigned.pk}/reviews/").json()
+    reviews = answer["results"] if isinstance(answer, dict) else answer
+    assert len(reviews) == 2
+    other = next(review for review in reviews if review["reviewer"] != reviewer.pk)
+    assert other["reviewer"] is None and other["reviewer_name"].startswith("Reviewer ")
+    page = page_client(reviewer).get(assigned.get_absolute_url()).content.decode()
+    assert reviewer2.full_name not in page and reviewer2.email not in page
+
+    staff_view = api_client(grant_manager).get(f"/api/v1/applications/{assigned.pk}/reviews/").json()
+    staff_reviews = staff_view["results"] if isinstance(staff_view, dict) else staff_view
+    assert {review["reviewer"] for review in staff_reviews} == {reviewer.pk, reviewer2.pk}
