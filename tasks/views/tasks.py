@@ -20,7 +20,7 @@ from tasks.forms import CommentForm, ReassignForm, TaskForm, TaskStatusForm
 from tasks.models import Task
 from tasks.services import task as services
 from tasks.views.common import act, invalid, paginate
-from workflow.access import EDIT, REVIEW, case_rights
+from workflow.access import EDIT, REVIEW, case_rights, reviews_anonymously
 from workflow.models import Case, Milestone
 from workflow.selectors import case_get
 
@@ -42,6 +42,11 @@ def _task(request: HttpRequest, task_id: int) -> Task:
 def _can_work(user, case: Case) -> bool:
     rights = case_rights(user=user, case=case)
     return EDIT in rights or REVIEW in rights
+
+
+def _can_watch(user, case: Case) -> bool:
+    """Everyone who sees the case but a peer reviewer, whose name would show among the followers."""
+    return not reviews_anonymously(case_rights(user=user, case=case))
 
 
 def _listing(request: HttpRequest, queryset, **filter_options) -> dict:
@@ -167,6 +172,7 @@ def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
         "task": task,
         "case": task.case,
         "can_work": can_work,
+        "can_watch": can_work or _can_watch(request.user, task.case),
         "watching": task.watchers.filter(pk=request.user.pk).exists(),
         "watchers": list(task.watchers.all()),
         "comments": list(selectors.comment_list_for_user(user=request.user, task=task)),

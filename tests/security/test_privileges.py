@@ -102,3 +102,14 @@ def test_peer_reviewers_stay_anonymous_to_one_another(assigned, grant_manager, r
     staff_view = api_client(grant_manager).get(f"/api/v1/applications/{assigned.pk}/reviews/").json()
     staff_reviews = staff_view["results"] if isinstance(staff_view, dict) else staff_view
     assert {review["reviewer"] for review in staff_reviews} == {reviewer.pk, reviewer2.pk}
+
+
+def test_a_peer_reviewer_is_not_offered_buttons_that_would_name_them(assigned, task, reviewer):
+    from tests.grants.test_pages import page_client
+
+    page = page_client(reviewer).get(f"/tasks/{task.pk}/")
+    assert page.status_code == 200
+    assert b"Follow this task" not in page.content
+    refused = page_client(reviewer).post(f"/tasks/{task.pk}/watch/", {"watching": "1"})
+    assert refused.status_code == 403
+    assert not task.watchers.exists()
