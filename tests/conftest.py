@@ -111,6 +111,29 @@ def staff(db):
 
 
 @pytest.fixture(autouse=True)
+def _force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` (and `client.login`) stands for a finished sign-in, second factor included.
+
+    Without this, every test of an organization admin or a grant manager would land on the two-step setup
+    page (accounts.middleware.SecondFactorMiddleware), as a real password-only session does. Tests of the
+    two-step rule itself sign in through the login form, or call `tests.helpers.password_only(client)`.
+    """
+    from django.test.client import ClientMixin
+
+    from accounts.mfa import session_assurance_record
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session_assurance_record(session, method="test", mfa=True, factor="test")
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     """Uploads (demo documents too) go to a folder of the test's own, never to var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -12,6 +12,15 @@ from rest_framework.test import APIClient
 from accounts.models import User
 
 
+def password_only(client) -> None:
+    """Make the client's session one that signed in with a password and has not shown a second factor yet."""
+    from accounts.mfa import ASSURANCE_SESSION_KEY
+
+    session = client.session
+    session.pop(ASSURANCE_SESSION_KEY, None)
+    session.save()
+
+
 def api_client(user: User | None = None) -> APIClient:
     """An API client signed in with a real session (the same path the browser takes)."""
     client = APIClient()
