@@ -1,6 +1,6 @@
 """Fixtures shared by the suite, and the rule for tests that need a real service.
 
-Tests marked ``postgres``, ``redis`` or ``browser`` skip with a reason naming what
+Tests marked ``postgres``, ``redis``, ``browser`` or ``oidc`` skip with a reason naming what
 to start when the service is missing, unless ``REQUIRE_SERVICES=1`` (CI), where a
 missing service fails the test instead.
 """
@@ -45,7 +45,18 @@ def _browser_missing() -> str | None:
     return None
 
 
-SERVICE_CHECKS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+def _oidc_provider_missing() -> str | None:
+    from tests.oidc_provider import provider_missing
+
+    return provider_missing()
+
+
+SERVICE_CHECKS = {
+    "postgres": _postgres_missing,
+    "redis": _redis_missing,
+    "browser": _browser_missing,
+    "oidc": _oidc_provider_missing,
+}
 
 
 def pytest_runtest_setup(item):
