@@ -114,3 +114,8 @@ def failed_sign_in_record(sender, credentials: dict, request: HttpRequest | None
     security_event_record(
         kind=SecurityEventKind.SIGN_IN_FAILED, request=request, user=user, email=email, details=details
     )
+
+
+def export_record(*, actor: User, export: str, **details) -> SecurityEvent:
+    """One line for each export view: who took which data out, in the log of their organizations."""
+    return security_event_record(kind=SecurityEventKind.EXPORT, actor=actor, details={"export": export, **details})

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.security_log import export_record
 from config.errors import NotAllowed, NotFound, ServiceError
 from grants import award_exports, forms_awards, selectors, services
 from grants.award_machine import DEDICATED
@@ -229,4 +230,5 @@ def award_lists(request: HttpRequest) -> HttpResponse:
 def award_export(request: HttpRequest, report: str, extension: str) -> HttpResponse:
     if report not in award_exports.TABLES or extension not in ("csv", "xlsx"):
         raise Http404("Not found.")
+    export_record(actor=request.user, export=f"awards_{report}", format=extension)
     return award_exports.export_response(user=request.user, report=report, extension=extension)
