@@ -47,7 +47,9 @@ def _with_next(name: str, next_url: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': next_url})}"
 
 
-def signed_in(request: HttpRequest, *, user: User, backend: str, method: str, factor: str = "", acr: str = ""):
+def signed_in(
+    request: HttpRequest, *, user: User, backend: str, method: str, factor: str = "", acr: str = "", subject: str = ""
+):
     """Log the user in, note on the session what they proved, and write the sign-in to the security log."""
     was_pending = user.last_login is None and not user.has_usable_password()
     login(request, user, backend=backend)
@@ -56,6 +58,8 @@ def signed_in(request: HttpRequest, *, user: User, backend: str, method: str, fa
     details = {"method": method, "mfa": multi_factor, "factor": factor}
     if acr:
         details["acr"] = acr
+    if subject:
+        details["subject"] = subject  # The provider's stable id of the person (Login.gov's UUID).
     if was_pending:
         details["invitation_accepted"] = True
     security_event_record(kind=SecurityEventKind.SIGN_IN, request=request, actor=user, user=user, details=details)
@@ -168,7 +172,15 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     next_url = request.session.pop(NEXT_SESSION_KEY, None) or reverse(settings.LOGIN_REDIRECT_URL)
     request.session.pop(PENDING_SESSION_KEY, None)
     # Login.gov requires MFA for every sign-in, so this session has shown a second factor.
-    signed_in(request, user=user, backend=PASSWORD_BACKEND, method="oidc", factor="oidc", acr=identity.acr)
+    signed_in(
+        request,
+        user=user,
+        backend=PASSWORD_BACKEND,
+        method="oidc",
+        factor="oidc",
+        acr=identity.acr,
+        subject=identity.subject,
+    )
     return redirect(safe_next(request, next_url))
 
 
