@@ -24,6 +24,8 @@ OPEN_URL_NAMES = frozenset(
         "oidc-start",
         "oidc-callback",
         "healthz",
+        # The token endpoint asks for the second factor itself (accounts.api.TokenView).
+        "api-token",
     }
 )
 
