@@ -11,7 +11,7 @@ ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 WORKDIR /build
 COPY requirements-node.lock package.json package-lock.json ./
 RUN python -m pip install -r requirements-node.lock \
-    && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+    && npm ci --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Membership, Organization, SecurityEvent, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -51,3 +51,24 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__email", "user__full_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(admin.ModelAdmin):
+    """The whole security log for site staff, read-only (it is append-only everywhere)."""
+
+    list_display = ["at", "kind", "email", "actor", "ip_address"]
+    list_filter = ["kind"]
+    search_fields = ["email", "actor__email", "ip_address"]
+    list_select_related = ["actor"]
+    fields = ["at", "kind", "actor", "user", "email", "ip_address", "user_agent", "details"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

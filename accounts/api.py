@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_out
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from knox.views import LogoutAllView
@@ -13,9 +14,10 @@ from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
-from accounts import selectors, services
+from accounts import mfa, selectors, services
 from accounts.auth import TokenAuthentication
 from accounts.models import Membership, Organization, Role, User
+from config.errors import NotAllowed, ServiceError
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer):
@@ -51,6 +53,13 @@ class MeView(RetrieveUpdateAPIView):
 class TokenRequestSerializer(serializers.Serializer):
     email = serializers.EmailField()
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    otp = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        help_text="Required when the account uses two-step verification: the 6-digit code from the "
+        "authenticator app, or a recovery code.",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -82,8 +91,33 @@ class TokenView(APIView):
                 {"code": "invalid_credentials", "message": "Email or password is incorrect.", "errors": []},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        self._check_second_factor(request, user, data.validated_data.get("otp", ""))
         instance, token = services.api_token_create(user=user, request=request._request)
         return Response({"token": token, "expiry": instance.expiry, "user": MeSerializer(user).data})
+
+    @staticmethod
+    def _check_second_factor(request, user: User, code: str) -> None:
+        """The password is right; an account with two-step verification must also send a good `otp`."""
+        state = mfa.second_factor(user)
+        if not state.owed:
+            return
+        if not state.enrolled:
+            raise NotAllowed(
+                "Your role requires two-step verification. Set it up on the website (Sign-in and security), "
+                "then send the code as otp.",
+                code="mfa_enrolment_required",
+                field="otp",
+            )
+        if not code:
+            raise ServiceError(
+                "This account uses two-step verification: send the code from the authenticator app as otp.",
+                code="otp_required",
+                field="otp",
+            )
+        if mfa.mfa_verify(user=user, code=code, request=request._request) is None:
+            if getattr(request._request, "axes_locked_out", False):
+                raise Throttled(detail="Too many failed sign-in attempts. Try again later.")
+            raise ServiceError("The code is not right, or it was already used.", code="invalid_otp", field="otp")
 
     @extend_schema(request=None, responses={204: None})
     def delete(self, request):
@@ -91,7 +125,7 @@ class TokenView(APIView):
         result = TokenAuthentication().authenticate(request)
         if result is None:
             raise PermissionDenied("Send the token to revoke in the Authorization header.")
-        result[1].delete()
+        services.api_token_revoke(user=result[0], token=result[1])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -100,6 +134,11 @@ class TokenRevokeAllView(LogoutAllView):
     """Revoke every API token of the signed-in user (sign out of all API clients)."""
 
     authentication_classes = [TokenAuthentication]
+
+    def post(self, request, format=None):
+        services.api_token_revoke(user=request.user)
+        user_logged_out.send(sender=request.user.__class__, request=request, user=request.user)
+        return self.get_post_response(request)
 
 
 class OrganizationSerializer(serializers.ModelSerializer):

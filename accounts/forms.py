@@ -25,3 +25,21 @@ class RoleForm(forms.Form):
     def __init__(self, *args, organization: Organization, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["role"].choices = _role_choices(organization)
+
+
+class SecondFactorForm(forms.Form):
+    otp = forms.CharField(
+        label="Authentication code",
+        max_length=20,
+        help_text="The 6-digit code from your authenticator app, or one of your recovery codes.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}),
+    )
+
+
+class EnrolmentForm(forms.Form):
+    otp = forms.CharField(
+        label="Code from your app",
+        max_length=10,
+        help_text="After adding the account, enter the 6-digit code the app shows.",
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

@@ -185,3 +185,97 @@ class Membership(models.Model):
     def is_pending(self) -> bool:
         """Invited but has not yet set a password and signed in."""
         return self.user.last_login is None and not self.user.has_usable_password()
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class SecurityEventKind(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    MFA_ENROLLED = "mfa_enrolled", "Two-step verification set up"
+    MFA_REMOVED = "mfa_removed", "Two-step verification turned off"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_CREATED = "recovery_codes_created", "New recovery codes made"
+    API_TOKEN_CREATED = "api_token_created", "API token created"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    MEMBER_ADDED = "member_added", "Member added"
+    ROLE_CHANGED = "role_changed", "Role changed"
+    MEMBER_REMOVED = "member_removed", "Member removed"
+    CASE_ACCESS_GRANTED = "case_access_granted", "Case access granted"
+    CASE_ACCESS_REVOKED = "case_access_revoked", "Case access revoked"
+    EXPORT = "export", "Data exported"
+
+
+class SecurityEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("The security log is append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("The security log is append-only.")
+
+
+class SecurityEvent(models.Model):
+    """One line of the security log: who signed in, failed to, changed a factor, a token, a role or a grant.
+
+    Append-only like the case event log: refused by the queryset, by ``save()`` and, on PostgreSQL, by a
+    trigger. ``actor`` did it; ``user`` is the account it concerns (the same person for a sign-in, the member
+    for a role change); ``email`` is what was typed, kept for failures of addresses that have no account.
+    """
+
+    at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=40, choices=SecurityEventKind.choices)
+    # PROTECT, not SET_NULL: nulling would be an UPDATE, which the log refuses. Users are deactivated.
+    actor = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="security_events")
+    email = models.CharField(max_length=254, blank=True)
+    # REMOTE_ADDR only: a forwarded-for header is whatever the client wrote unless a trusted proxy set it.
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    organizations = models.ManyToManyField(
+        Organization, through="SecurityEventOrganization", related_name="security_events", blank=True
+    )
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["user", "kind", "at"], name="security_event_user_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The security log is append-only.")
+
+
+class SecurityEventOrganization(models.Model):
+    """An organization an event concerns: its admins read the event in the organization's security log."""
+
+    event = models.ForeignKey(SecurityEvent, on_delete=models.PROTECT, related_name="organization_links")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="security_event_links")
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "event"], name="security_event_org_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_id} → {self.organization_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The security log is append-only.")

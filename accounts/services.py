@@ -14,7 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import Membership, Organization, Role, User, validate_role_for_kind
+from accounts.models import Membership, Organization, Role, SecurityEventKind, User, validate_role_for_kind
+from accounts.security_log import security_event_record
 from accounts.selectors import organization_admin_require
 from config.errors import Conflict, NotAllowed
 
@@ -41,6 +42,15 @@ def _ensure_other_admin_remains(*, membership: Membership) -> None:
             code="last_admin",
             field="role",
         )
+
+
+def _log_membership(kind: str, *, actor: User, membership: Membership, role: str) -> None:
+    details = {"role": role}
+    if kind == SecurityEventKind.ROLE_CHANGED:
+        details = {"from": membership.role, "to": role}
+    security_event_record(
+        kind=kind, actor=actor, user=membership.user, organizations=[membership.organization_id], details=details
+    )
 
 
 @transaction.atomic
@@ -91,6 +101,7 @@ def membership_invite(
     membership.invited_by = actor
     membership.full_clean()
     membership.save()
+    _log_membership(SecurityEventKind.MEMBER_ADDED, actor=actor, membership=membership, role=role)
 
     if created_user:
         from accounts.tasks import send_invitation
@@ -107,6 +118,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
         return membership
     if membership.role == Role.ADMIN and membership.is_active:
         _ensure_other_admin_remains(membership=membership)
+    _log_membership(SecurityEventKind.ROLE_CHANGED, actor=actor, membership=membership, role=role)
     membership.role = role
     membership.full_clean()
     membership.save(update_fields=["role", "updated_at"])
@@ -123,6 +135,7 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
         _ensure_other_admin_remains(membership=membership)
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
+    _log_membership(SecurityEventKind.MEMBER_REMOVED, actor=actor, membership=membership, role=membership.role)
     return membership
 
 
@@ -140,4 +153,21 @@ def api_token_create(*, user: User, request=None) -> tuple[AuthToken, str]:
         )
     instance, token = AuthToken.objects.create(user)
     user_logged_in.send(sender=user.__class__, request=request, user=user)
+    expiry = instance.expiry.isoformat() if instance.expiry else None
+    security_event_record(
+        kind=SecurityEventKind.API_TOKEN_CREATED, request=request, actor=user, user=user, details={"expiry": expiry}
+    )
     return instance, token
+
+
+@transaction.atomic
+def api_token_revoke(*, user: User, token: AuthToken | None = None) -> int:
+    """Revoke one API token of the user, or all of them when `token` is None. Returns how many."""
+    tokens = AuthToken.objects.filter(user=user)
+    if token is not None:
+        tokens = tokens.filter(pk=token.pk)
+    count, _ = tokens.delete()
+    security_event_record(
+        kind=SecurityEventKind.API_TOKEN_REVOKED, actor=user, user=user, details={"count": count, "all": token is None}
+    )
+    return count

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
+from accounts.api_security_log import SecurityEventListView
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
@@ -22,6 +23,11 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("organizations/<int:organization_pk>/members/", members, name="api-organization-members"),
     path("organizations/<int:organization_pk>/members/<int:pk>/", member, name="api-organization-member"),
+    path(
+        "organizations/<int:organization_pk>/security-log/",
+        SecurityEventListView.as_view(),
+        name="api-organization-security-log",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     *router.urls,

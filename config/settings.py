@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 BENCH_ENABLED = env_bool("BENCH", False)
 if BENCH_ENABLED:
     INSTALLED_APPS.append("bench")
+# Second factor for password sign-ins (docs/security.md): authenticator-app codes and one-time recovery codes.
+INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.UserTimeZoneMiddleware",
+    # A password sign-in that still owes its second factor reaches only the two-step pages (docs/security.md).
+    "accounts.middleware.SecondFactorMiddleware",
+    "accounts.middleware.SecurityLogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # A service error a page view does not catch becomes the refusal page (it renders base.html: after auth, messages).
@@ -151,6 +156,33 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
 AXES_VERBOSE = False
+# Failed codes of the second step count as failed sign-ins too; axes must not keep them in its records.
+AXES_SENSITIVE_PARAMETERS = ["otp"]
+
+# Multi-factor authentication (docs/security.md). Site staff always need it; so do these organization roles.
+MFA_REQUIRED_ROLES = env_list("MFA_REQUIRED_ROLES", ["admin", "grant_manager"])
+MFA_RECOVERY_CODE_COUNT = 10
+OTP_TOTP_ISSUER = env_str("MFA_ISSUER_NAME", "JMHCP Workflow")
+
+# Sign-in with Login.gov, or another OpenID Connect provider that enforces MFA (docs/security.md). Off unless
+# OIDC_ENABLED. The client authenticates with private_key_jwt when OIDC_PRIVATE_KEY is set (Login.gov's web
+# apps), with OIDC_CLIENT_SECRET when that is set, and otherwise as a public client with PKCE.
+OIDC_ENABLED = env_bool("OIDC_ENABLED", False)
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "Login.gov")
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+OIDC_DISCOVERY_URL = env_str("OIDC_DISCOVERY_URL", f"{OIDC_ISSUER.rstrip('/')}/.well-known/openid-configuration")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_PRIVATE_KEY = env_str("OIDC_PRIVATE_KEY", "")
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", "")
+OIDC_SCOPES = env_str("OIDC_SCOPES", "openid email")
+OIDC_ACR_VALUES = env_str("OIDC_ACR_VALUES", "urn:acr.login.gov:auth-only")
+OIDC_PROMPT = env_str("OIDC_PROMPT", "select_account")
+if OIDC_ENABLED:
+    for _name in ("OIDC_ISSUER", "OIDC_CLIENT_ID"):
+        if not globals()[_name]:
+            raise ConfigurationError(_name, "is required when OIDC_ENABLED is on")
+    if OIDC_PRIVATE_KEY and "PRIVATE KEY-----" not in OIDC_PRIVATE_KEY:
+        raise ConfigurationError("OIDC_PRIVATE_KEY", "must be a PEM private key (-----BEGIN PRIVATE KEY-----)")
 
 # django-guardian: no anonymous user row; per-object grants live in direct FK tables on Case.
 ANONYMOUS_USER_NAME = None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Organization, OrganizationKind
+from accounts.security_log import export_record
 from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
@@ -235,6 +236,7 @@ def ta_report(request: HttpRequest) -> HttpResponse:
 @login_required
 def ta_report_export(request: HttpRequest, extension: str) -> HttpResponse:
     _, report = _report(request)
+    export_record(actor=request.user, export="ta_annual_report", format=extension, year=report.year)
     if extension == "csv":
         response = HttpResponse(exports.report_csv(report), content_type="text/csv; charset=utf-8")
     else:

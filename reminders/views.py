@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from accounts.security_log import export_record
 from config.errors import NotFound, ServiceError
 from config.forms import apply_error
 from config.paging import page_context
@@ -144,6 +145,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         raise Http404("No such calendar.")
     calendar.calendar_feed_used(feed=feed)
+    export_record(actor=feed.user, export="calendar_feed", feed=feed.pk)
     with timezone.override(feed.user.time_zone):
         deadlines = calendar.deadline_list_for_feed(user=feed.user)
         body = calendar.calendar_render(deadlines=deadlines, name=f"JMHCP deadlines ({feed.user})")

@@ -1,6 +1,6 @@
 """Fixtures shared by the suite, and the rule for tests that need a real service.
 
-Tests marked ``postgres``, ``redis`` or ``browser`` skip with a reason naming what
+Tests marked ``postgres``, ``redis``, ``browser`` or ``oidc`` skip with a reason naming what
 to start when the service is missing, unless ``REQUIRE_SERVICES=1`` (CI), where a
 missing service fails the test instead.
 """
@@ -45,7 +45,18 @@ def _browser_missing() -> str | None:
     return None
 
 
-SERVICE_CHECKS = {"postgres": _postgres_missing, "redis": _redis_missing, "browser": _browser_missing}
+def _oidc_provider_missing() -> str | None:
+    from tests.oidc_provider import provider_missing
+
+    return provider_missing()
+
+
+SERVICE_CHECKS = {
+    "postgres": _postgres_missing,
+    "redis": _redis_missing,
+    "browser": _browser_missing,
+    "oidc": _oidc_provider_missing,
+}
 
 
 def pytest_runtest_setup(item):
@@ -108,6 +119,29 @@ def outsider(db):
 @pytest.fixture
 def staff(db):
     return factories.UserFactory(is_staff=True, full_name="Stella Staff")
+
+
+@pytest.fixture(autouse=True)
+def _force_login_is_a_complete_sign_in(monkeypatch):
+    """`client.force_login(user)` (and `client.login`) stands for a finished sign-in, second factor included.
+
+    Without this, every test of an organization admin or a grant manager would land on the two-step setup
+    page (accounts.middleware.SecondFactorMiddleware), as a real password-only session does. Tests of the
+    two-step rule itself sign in through the login form, or call `tests.helpers.password_only(client)`.
+    """
+    from django.test.client import ClientMixin
+
+    from accounts.mfa import session_assurance_record
+
+    original = ClientMixin._login
+
+    def _login(self, user, backend=None):
+        original(self, user, backend)
+        session = self.session
+        session_assurance_record(session, method="test", mfa=True, factor="test")
+        session.save()
+
+    monkeypatch.setattr(ClientMixin, "_login", _login)
 
 
 @pytest.fixture(autouse=True)

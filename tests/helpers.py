@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -10,6 +11,33 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+
+
+def totp_code(key: bytes, *, last_t: int = -1) -> str:
+    """The code an authenticator app shows now for `key`, as a person would type it.
+
+    A device refuses a code of a time step it already accepted (`last_t`); like a person who waits for the
+    next code, take the next step's (the device accepts one step of drift), or wait for it.
+    """
+    from django_otp.oath import TOTP
+
+    totp = TOTP(key)
+    totp.time = time.time()
+    while totp.t() + 1 <= last_t:
+        time.sleep(1)
+        totp.time = time.time()
+    if totp.t() <= last_t:
+        totp.time = (last_t + 1) * totp.step
+    return f"{totp.token():06d}"
+
+
+def password_only(client) -> None:
+    """Make the client's session one that signed in with a password and has not shown a second factor yet."""
+    from accounts.mfa import ASSURANCE_SESSION_KEY
+
+    session = client.session
+    session.pop(ASSURANCE_SESSION_KEY, None)
+    session.save()
 
 
 def api_client(user: User | None = None) -> APIClient:

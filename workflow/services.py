@@ -8,7 +8,8 @@ from django.contrib.auth.models import Permission
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Organization, User
+from accounts.models import Organization, SecurityEventKind, User
+from accounts.security_log import security_event_record
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from workflow.access import GRANT_ACTIONS, GRANTER_NEEDS, MANAGE, case_require, case_rights
 from workflow.errors import GuardFailed
@@ -148,6 +149,16 @@ def case_transition(
     return locked
 
 
+def _log_grant(kind: str, *, case: Case, user: User, permission: str, actor: User | None) -> None:
+    """The security log of the case's organizations; a reviewer assignment only in the reviewing agency's."""
+    participants = case.participations.all()
+    if _grant_audience(permission) == Audience.REVIEWERS:
+        participants = participants.filter(role=ParticipantRole.REVIEWER)
+    details = {"case": case.pk, "permission": permission}
+    organizations = participants.values_list("organization_id", flat=True)
+    security_event_record(kind=kind, actor=actor, user=user, organizations=organizations, details=details)
+
+
 def _grantable(permission: str) -> Permission:
     if permission not in GRANT_ACTIONS:
         choices = ", ".join(GRANT_ACTIONS)
@@ -181,6 +192,7 @@ def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -
             data={"user": user.email, "permission": permission},
             audience=_grant_audience(permission),
         )
+        _log_grant(SecurityEventKind.CASE_ACCESS_GRANTED, case=case, user=user, permission=permission, actor=actor)
     return grant
 
 
@@ -199,3 +211,4 @@ def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) 
         data={"user": user.email, "permission": permission},
         audience=_grant_audience(permission),
     )
+    _log_grant(SecurityEventKind.CASE_ACCESS_REVOKED, case=case, user=user, permission=permission, actor=actor)

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.security_log import export_record
 from config.errors import ServiceError
 from config.refusals import REFUSALS, refusal
 from grants.awards import exports, forms, selectors, services
@@ -227,4 +228,5 @@ def award_lists(request: HttpRequest) -> HttpResponse:
 def award_export(request: HttpRequest, report: str, extension: str) -> HttpResponse:
     if report not in exports.TABLES or extension not in ("csv", "xlsx"):
         raise Http404("Not found.")
+    export_record(actor=request.user, export=f"awards_{report}", format=extension)
     return exports.export_response(user=request.user, report=report, extension=extension)

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from accounts.security_log import export_record
 from config.errors import NotAllowed
 from config.refusals import refusal
 from grants import exports, selectors
@@ -70,6 +71,7 @@ def report_export(request: HttpRequest, solicitation_id: int, report: str, exten
     solicitation = _report_solicitation(request, solicitation_id)
     if isinstance(solicitation, HttpResponse):
         return solicitation
+    export_record(actor=request.user, export=f"solicitation_{report}", format=extension, solicitation=solicitation.pk)
     with timezone.override(request.user.time_zone):
         return exports.export_response(user=request.user, solicitation=solicitation, report=report, extension=extension)
 
