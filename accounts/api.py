@@ -113,6 +113,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "is_learning_site", "is_active", "member_count", "my_role",
         ]  # fmt: skip
         read_only_fields = ["is_active"]
+        extra_kwargs = {
+            "kind": {"help_text": "Site staff only (accounts.models.STAFF_ONLY_FIELDS); an admin's change is a 403."},
+            "is_learning_site": {"help_text": "A BJA Learning Site. Site staff only, like `kind`."},
+        }
 
     def get_my_role(self, organization: Organization) -> str | None:
         return self.context.get("roles", {}).get(organization.id)
@@ -122,7 +126,8 @@ class OrganizationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
-    """Organizations the user belongs to. Site staff create them; an organization's admins edit them."""
+    """Organizations the user belongs to. Site staff create them and set what they are (kind, Learning Site);
+    an organization's admins edit the rest."""
 
     serializer_class = OrganizationSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -138,13 +143,16 @@ class OrganizationViewSet(
         }
         return context
 
+    # A write answers in the shape of the detail (member_count and all): read the row back through the list query.
     def perform_create(self, serializer):
-        serializer.instance = services.organization_create(actor=self.request.user, **serializer.validated_data)
+        organization = services.organization_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=organization.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.organization_update(
+        organization = services.organization_update(
             actor=self.request.user, organization=serializer.instance, **serializer.validated_data
         )
+        serializer.instance = self.get_queryset().get(pk=organization.pk)
 
 
 class MemberSerializer(serializers.ModelSerializer):

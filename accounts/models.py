@@ -129,6 +129,13 @@ class Organization(models.Model):
         return self.name
 
 
+# What an organization is, as opposed to its details: only site staff may set these. The kind decides which
+# roles it holds (a federal one has BJA grant managers and peer reviewers, who see every application of their
+# program) and the Learning Site designation is BJA's to give. `organization_update` enforces it for the API
+# and the pages alike.
+STAFF_ONLY_FIELDS = frozenset({"kind", "is_learning_site"})
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     MEMBER = "member", "Member"

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import Membership, Organization, Role, User, validate_role_for_kind
+from accounts.models import STAFF_ONLY_FIELDS, Membership, Organization, Role, User, validate_role_for_kind
 from accounts.selectors import membership_role
 from config.errors import Conflict, NotAllowed, NotFound
 
@@ -59,10 +59,27 @@ def organization_create(*, actor: User, **fields) -> Organization:
     return organization
 
 
+def _refuse_staff_only_changes(*, actor: User, organization: Organization, fields: dict) -> None:
+    """An admin keeps their organization's details; what it is (kind, Learning Site) only site staff change.
+
+    Sending a staff-only field with its current value is not a change: a client may send the whole object back.
+    """
+    if actor.is_staff and actor.is_active:
+        return
+    changed = sorted(name for name in STAFF_ONLY_FIELDS & fields.keys() if fields[name] != getattr(organization, name))
+    if changed:
+        raise NotAllowed(
+            "Only site staff can change an organization's kind or its Learning Site designation.",
+            code="staff_only",
+            field=changed[0],
+        )
+
+
 @transaction.atomic
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
     _require_admin(actor=actor, organization=organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    _refuse_staff_only_changes(actor=actor, organization=organization, fields=fields)
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean()
