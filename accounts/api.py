@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from knox.views import LogoutAllView
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
@@ -163,8 +164,8 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "email", "full_name", "role", "is_active", "pending", "created_at"]
-        read_only_fields = ["id", "is_active", "created_at"]
+        fields = ["id", "email", "full_name", "role", "is_active", "status", "pending", "created_at"]
+        read_only_fields = ["id", "is_active", "status", "created_at"]
 
 
 class MemberUpdateSerializer(serializers.Serializer):
@@ -177,7 +178,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = MemberSerializer
     # Only for the schema (it reads the model here); get_queryset() scopes rows to one organization.
     queryset = Membership.objects.none()
-    filterset_fields = ["role", "is_active"]
+    filterset_fields = ["role", "is_active", "status"]
 
     def organization(self) -> Organization:
         if not hasattr(self, "_organization"):
@@ -189,7 +190,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return selectors.membership_list(organization=self.organization()).order_by("user__full_name", "id")
 
+    @extend_schema(responses={201: MemberSerializer})
     def create(self, request, *args, **kwargs):
+        """Invite a person: the membership is pending (`status`), and grants nothing, until they accept."""
         organization = self.organization()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -213,6 +216,48 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(responses={200: MemberSerializer})
     def destroy(self, request, *args, **kwargs):
-        """Deactivate the membership (history is kept)."""
+        """Deactivate the membership, or withdraw a pending invitation (history is kept)."""
         membership = services.membership_deactivate(actor=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_kind = serializers.CharField(source="organization.kind", read_only=True)
+    invited_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "organization", "organization_name", "organization_kind", "role", "status", "is_active",
+            "invited_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your invitations to organizations. The list holds those waiting for your answer; accept or decline one.
+
+    Someone else's invitation is not found (404); answering one that is already answered is a 409
+    (`invitation_answered`).
+    """
+
+    serializer_class = InvitationSerializer
+    queryset = Membership.objects.none()  # For the schema; get_queryset() keeps to the user's own.
+
+    def get_queryset(self):
+        waiting_only = self.action == "list"
+        return selectors.invitation_list_for_user(user=self.request.user, waiting_only=waiting_only)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Join the organization: from now on the membership gives access."""
+        membership = services.membership_accept(actor=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        membership = services.membership_decline(actor=request.user, membership=self.get_object())
         return Response(self.get_serializer(membership).data)

@@ -29,3 +29,15 @@ def user_can_administer(*, user: User, organization: Organization) -> bool:
 
 def user_memberships(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user).select_related("organization")
+
+
+def invitation_list_for_user(*, user: User, waiting_only: bool = True) -> QuerySet[Membership]:
+    """The user's invitations: those waiting for an answer, or (`waiting_only=False`) every one, answered or not.
+
+    Looking one up among all of them lets a second answer be told "already answered" (409) rather than "not
+    found"; nobody else's invitation is ever in the list (404).
+    """
+    rows = Membership.objects.filter(user=user, organization__is_active=True)
+    if waiting_only:
+        rows = rows.pending()
+    return rows.select_related("organization", "invited_by").order_by("-updated_at", "id")

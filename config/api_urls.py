@@ -4,10 +4,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
+from accounts.api import (
+    InvitationViewSet,
+    MemberViewSet,
+    MeView,
+    OrganizationViewSet,
+    TokenRevokeAllView,
+    TokenView,
+)
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
+router.register("me/invitations", InvitationViewSet, basename="invitation")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("cases", CaseViewSet, basename="case")
 router.register("milestones", MilestoneViewSet, basename="milestone")

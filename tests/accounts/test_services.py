@@ -46,7 +46,10 @@ def test_a_deactivated_member_can_be_invited_back(organization, admin, member):
     membership = Membership.objects.get(user=member)
     services.membership_deactivate(actor=admin, membership=membership)
     again = services.membership_invite(actor=admin, organization=organization, email=member.email, role=Role.VIEWER)
-    assert again.pk == membership.pk and again.is_active and again.role == Role.VIEWER
+    # An existing account is invited, never added: the member is back only once they accept (test_invitations.py).
+    assert again.pk == membership.pk and again.is_pending and not again.is_active and again.role == Role.VIEWER
+    joined = services.membership_accept(actor=member, membership=again)
+    assert joined.pk == membership.pk and joined.is_active and joined.role == Role.VIEWER
 
 
 @pytest.mark.parametrize("role", [Role.GRANT_MANAGER, Role.PEER_REVIEWER, "chief"])
