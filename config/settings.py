@@ -234,6 +234,7 @@ SPECTACULAR_SETTINGS = {
     # Two choice sets are both called "role": a member's role in an organization, an organization's in a case.
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "accounts.models.Role",
+        "MembershipStatusEnum": "accounts.models.MembershipStatus",
         "ParticipantRoleEnum": "workflow.models.ParticipantRole",
         "TaskStatusEnum": "tasks.models.TaskStatus",
         "NotificationStatusEnum": "tasks.models.NotificationStatus",
