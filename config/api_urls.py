@@ -1,7 +1,6 @@
 """Everything under /api/v1/."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import (
@@ -12,6 +11,7 @@ from accounts.api import (
     TokenRevokeAllView,
     TokenView,
 )
+from config.api_docs import SchemaView, swagger_view
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
@@ -30,8 +30,8 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("organizations/<int:organization_pk>/members/", members, name="api-organization-members"),
     path("organizations/<int:organization_pk>/members/<int:pk>/", member, name="api-organization-member"),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", swagger_view, name="api-docs"),
     *router.urls,
     path("", include("tasks.api_urls")),
     path("", include("grants.api_urls")),
