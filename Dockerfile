@@ -45,4 +45,5 @@ RUN DJANGO_DEBUG=0 \
 # only var/ (beat's schedule file) and var/media/ (uploads; a named volume in docker-compose.yml).
 USER app
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# gunicorn.conf.py: which proxies gunicorn believes (FORWARDED_ALLOW_IPS, 127.0.0.1 unless set).
+CMD ["gunicorn", "config.wsgi:application", "--config", "gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

@@ -46,8 +46,8 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ["user", "organization", "role", "is_active", "created_at"]
-    list_filter = ["role", "is_active", "organization__kind"]
+    list_display = ["user", "organization", "role", "is_active", "status", "created_at"]
+    list_filter = ["role", "is_active", "status", "organization__kind"]
     search_fields = ["user__email", "user__full_name", "organization__name"]
     autocomplete_fields = ["user", "organization"]
     list_select_related = ["user", "organization"]

@@ -8,16 +8,17 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from knox.views import LogoutAllView
 from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, Throttled
 from rest_framework.generics import RetrieveUpdateAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from accounts import mfa, selectors, services
 from accounts.auth import TokenAuthentication
 from accounts.models import Membership, Organization, Role, User
 from config.errors import NotAllowed, ServiceError
+from config.proxies import ClientRateThrottle
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer):
@@ -73,7 +74,7 @@ class TokenView(APIView):
 
     permission_classes = [permissions.AllowAny]
     authentication_classes: list = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ClientRateThrottle]
     throttle_scope = "token"
 
     @extend_schema(request=TokenRequestSerializer, responses={200: TokenResponseSerializer})
@@ -152,6 +153,10 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "is_learning_site", "is_active", "member_count", "my_role",
         ]  # fmt: skip
         read_only_fields = ["is_active"]
+        extra_kwargs = {
+            "kind": {"help_text": "Site staff only (accounts.models.STAFF_ONLY_FIELDS); an admin's change is a 403."},
+            "is_learning_site": {"help_text": "A BJA Learning Site. Site staff only, like `kind`."},
+        }
 
     def get_my_role(self, organization: Organization) -> str | None:
         return self.context.get("roles", {}).get(organization.id)
@@ -161,7 +166,8 @@ class OrganizationViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):  # fmt: skip
-    """Organizations the user belongs to. Site staff create them; an organization's admins edit them."""
+    """Organizations the user belongs to. Site staff create them and set what they are (kind, Learning Site);
+    an organization's admins edit the rest."""
 
     serializer_class = OrganizationSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
@@ -177,13 +183,16 @@ class OrganizationViewSet(
         }
         return context
 
+    # A write answers in the shape of the detail (member_count and all): read the row back through the list query.
     def perform_create(self, serializer):
-        serializer.instance = services.organization_create(actor=self.request.user, **serializer.validated_data)
+        organization = services.organization_create(actor=self.request.user, **serializer.validated_data)
+        serializer.instance = self.get_queryset().get(pk=organization.pk)
 
     def perform_update(self, serializer):
-        serializer.instance = services.organization_update(
+        organization = services.organization_update(
             actor=self.request.user, organization=serializer.instance, **serializer.validated_data
         )
+        serializer.instance = self.get_queryset().get(pk=organization.pk)
 
 
 class MemberSerializer(serializers.ModelSerializer):
@@ -194,8 +203,8 @@ class MemberSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Membership
-        fields = ["id", "email", "full_name", "role", "is_active", "pending", "created_at"]
-        read_only_fields = ["id", "is_active", "created_at"]
+        fields = ["id", "email", "full_name", "role", "is_active", "status", "pending", "created_at"]
+        read_only_fields = ["id", "is_active", "status", "created_at"]
 
 
 class MemberUpdateSerializer(serializers.Serializer):
@@ -208,7 +217,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     serializer_class = MemberSerializer
     # Only for the schema (it reads the model here); get_queryset() scopes rows to one organization.
     queryset = Membership.objects.none()
-    filterset_fields = ["role", "is_active"]
+    filterset_fields = ["role", "is_active", "status"]
 
     def organization(self) -> Organization:
         if not hasattr(self, "_organization"):
@@ -220,7 +229,9 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def get_queryset(self):
         return selectors.membership_list(organization=self.organization()).order_by("user__full_name", "id")
 
+    @extend_schema(responses={201: MemberSerializer})
     def create(self, request, *args, **kwargs):
+        """Invite a person: the membership is pending (`status`), and grants nothing, until they accept."""
         organization = self.organization()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -244,6 +255,48 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(responses={200: MemberSerializer})
     def destroy(self, request, *args, **kwargs):
-        """Deactivate the membership (history is kept)."""
+        """Deactivate the membership, or withdraw a pending invitation (history is kept)."""
         membership = services.membership_deactivate(actor=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    organization_name = serializers.CharField(source="organization.name", read_only=True)
+    organization_kind = serializers.CharField(source="organization.kind", read_only=True)
+    invited_by = serializers.StringRelatedField(read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = [
+            "id", "organization", "organization_name", "organization_kind", "role", "status", "is_active",
+            "invited_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Your invitations to organizations. The list holds those waiting for your answer; accept or decline one.
+
+    Someone else's invitation is not found (404); answering one that is already answered is a 409
+    (`invitation_answered`).
+    """
+
+    serializer_class = InvitationSerializer
+    queryset = Membership.objects.none()  # For the schema; get_queryset() keeps to the user's own.
+
+    def get_queryset(self):
+        waiting_only = self.action == "list"
+        return selectors.invitation_list_for_user(user=self.request.user, waiting_only=waiting_only)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """Join the organization: from now on the membership gives access."""
+        membership = services.membership_accept(actor=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
+    @extend_schema(request=None, responses={200: InvitationSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        membership = services.membership_decline(actor=request.user, membership=self.get_object())
         return Response(self.get_serializer(membership).data)

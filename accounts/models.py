@@ -129,6 +129,13 @@ class Organization(models.Model):
         return self.name
 
 
+# What an organization is, as opposed to its details: only site staff may set these. The kind decides which
+# roles it holds (a federal one has BJA grant managers and peer reviewers, who see every application of their
+# program) and the Learning Site designation is BJA's to give. `organization_update` enforces it for the API
+# and the pages alike.
+STAFF_ONLY_FIELDS = frozenset({"kind", "is_learning_site"})
+
+
 class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
     MEMBER = "member", "Member"
@@ -151,9 +158,28 @@ def validate_role_for_kind(role: str, organization: Organization) -> None:
         raise ValidationError({"role": ValidationError(message, code="invalid_role")})
 
 
+class MembershipStatus(models.TextChoices):
+    """Where the invitation behind a membership stands.
+
+    Nobody joins an organization without saying yes: membership of an applicant makes a BJA peer reviewer
+    conflicted out of its applications, so an admin must not be able to make anyone a member by naming them.
+    Only an accepted membership can be active (a constraint says so); a pending, declined or withdrawn one is
+    simply not active, so every rule that reads active memberships ignores it.
+    """
+
+    PENDING = "pending", "Invitation pending"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Invitation declined"
+    WITHDRAWN = "withdrawn", "Invitation withdrawn"
+
+
 class MembershipQuerySet(models.QuerySet):
     def active(self) -> MembershipQuerySet:
         return self.filter(is_active=True, user__is_active=True, organization__is_active=True)
+
+    def pending(self) -> MembershipQuerySet:
+        """Invitations waiting for their invitee's answer (none from an organization that was since deactivated)."""
+        return self.filter(status=MembershipStatus.PENDING, organization__is_active=True)
 
 
 class Membership(models.Model):
@@ -161,6 +187,12 @@ class Membership(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=32, choices=Role.choices, default=Role.MEMBER)
     is_active = models.BooleanField(default=True)
+    # Rows made before invitations had to be accepted, by site staff in the admin, and by the demo and benchmark
+    # loaders (raw SQL, hence db_default) are accepted; membership_invite makes pending ones.
+    status = models.CharField(
+        max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACCEPTED,
+        db_default=MembershipStatus.ACCEPTED,
+    )  # fmt: skip
     invited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,6 +203,11 @@ class Membership(models.Model):
         ordering = ["organization__name", "user__full_name"]
         constraints = [
             models.UniqueConstraint(fields=["user", "organization"], name="membership_unique_user_organization"),
+            models.CheckConstraint(
+                condition=Q(is_active=False) | Q(status=MembershipStatus.ACCEPTED),
+                name="membership_active_only_when_accepted",
+                violation_error_message="A membership is active only once its invitation is accepted.",
+            ),
         ]
         indexes = [models.Index(fields=["organization", "role", "is_active"], name="membership_org_role_idx")]
 
@@ -183,8 +220,8 @@ class Membership(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        """Invited but has not yet set a password and signed in."""
-        return self.user.last_login is None and not self.user.has_usable_password()
+        """Invited, and the invitee has not answered yet."""
+        return self.status == MembershipStatus.PENDING
 
 
 class AppendOnlyError(Exception):

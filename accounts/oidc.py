@@ -23,7 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 
-from accounts.models import User
+from accounts.models import Membership, User
 from config.errors import ServiceError
 
 log = logging.getLogger(__name__)
@@ -154,4 +154,11 @@ def oidc_user_for_identity(*, identity: OidcIdentity) -> User:
             "address, or sign in with the address you were invited with.",
             code="no_account",
         )
+    if user.last_login is None and not user.has_usable_password():
+        # An account made by an invitation and never used: signing in with the invited address answers the
+        # invitation, as choosing a password from the invitation link does.
+        from accounts.services import membership_accept
+
+        for membership in Membership.objects.pending().filter(user=user):
+            membership_accept(actor=user, membership=membership)
     return user

@@ -41,3 +41,15 @@ def organization_admin_require(*, user: User, organization: Organization, messag
         raise NotFound("Organization not found.")
     if role != Role.ADMIN:
         raise NotAllowed(message)
+
+
+def invitation_list_for_user(*, user: User, waiting_only: bool = True) -> QuerySet[Membership]:
+    """The user's invitations: those waiting for an answer, or (`waiting_only=False`) every one, answered or not.
+
+    Looking one up among all of them lets a second answer be told "already answered" (409) rather than "not
+    found"; nobody else's invitation is ever in the list (404).
+    """
+    rows = Membership.objects.filter(user=user, organization__is_active=True)
+    if waiting_only:
+        rows = rows.pending()
+    return rows.select_related("organization", "invited_by").order_by("-updated_at", "id")

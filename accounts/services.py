@@ -1,6 +1,7 @@
-"""Membership writes: invite, change role, deactivate.
+"""Organization and membership writes: invite, accept or decline, change role, deactivate.
 
-Only an organization's admins (or site staff) may do these. An organization
+Only an organization's admins (or site staff) may invite, change roles and
+deactivate; only the invited person may accept or decline. An organization
 always keeps at least one active admin: DOJ's system allows exactly one Entity
 Administrator and grantees are stuck when that person leaves; we allow several
 and refuse to remove the last.
@@ -14,10 +15,19 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from accounts.models import Membership, Organization, Role, SecurityEventKind, User, validate_role_for_kind
+from accounts.models import (
+    STAFF_ONLY_FIELDS,
+    Membership,
+    MembershipStatus,
+    Organization,
+    Role,
+    SecurityEventKind,
+    User,
+    validate_role_for_kind,
+)
 from accounts.security_log import security_event_record
 from accounts.selectors import organization_admin_require
-from config.errors import Conflict, NotAllowed
+from config.errors import Conflict, NotAllowed, NotFound
 
 
 def _require_admin(*, actor: User, organization: Organization) -> None:
@@ -63,10 +73,27 @@ def organization_create(*, actor: User, **fields) -> Organization:
     return organization
 
 
+def _refuse_staff_only_changes(*, actor: User, organization: Organization, fields: dict) -> None:
+    """An admin keeps their organization's details; what it is (kind, Learning Site) only site staff change.
+
+    Sending a staff-only field with its current value is not a change: a client may send the whole object back.
+    """
+    if actor.is_staff and actor.is_active:
+        return
+    changed = sorted(name for name in STAFF_ONLY_FIELDS & fields.keys() if fields[name] != getattr(organization, name))
+    if changed:
+        raise NotAllowed(
+            "Only site staff can change an organization's kind or its Learning Site designation.",
+            code="staff_only",
+            field=changed[0],
+        )
+
+
 @transaction.atomic
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
     _require_admin(actor=actor, organization=organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    _refuse_staff_only_changes(actor=actor, organization=organization, fields=fields)
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.full_clean()
@@ -78,35 +105,80 @@ def organization_update(*, actor: User, organization: Organization, **fields) ->
 def membership_invite(
     *, actor: User, organization: Organization, email: str, role: str, full_name: str = ""
 ) -> Membership:
-    """Add a person to an organization; someone without an account gets one and an invitation email."""
+    """Invite a person to an organization. The membership is pending, and grants nothing, until they accept.
+
+    Someone without an account gets one, with no usable password, and an email with a link to choose a password:
+    choosing it accepts. Someone with an account gets an email pointing at the invitation, which they accept or
+    decline there or on their dashboard. Inviting again someone who has not answered (or who declined, or left)
+    sends a new invitation for the role given.
+    """
     _require_admin(actor=actor, organization=organization)
     validate_role_for_kind(role, organization)
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
-    created_user = False
     if user is None:
         user = User(email=email, full_name=full_name.strip())
         user.set_unusable_password()
         user.full_clean()
         user.save()
-        created_user = True
 
-    membership = Membership.objects.filter(user=user, organization=organization).select_related("user").first()
+    membership = Membership.objects.select_for_update().filter(user=user, organization=organization).first()
     if membership is not None and membership.is_active:
         raise Conflict(f"{email} is already a member of {organization}.", code="already_member", field="email")
     if membership is None:
         membership = Membership(user=user, organization=organization)
     membership.role = role
-    membership.is_active = True
+    membership.status = MembershipStatus.PENDING
+    membership.is_active = False
     membership.invited_by = actor
     membership.full_clean()
     membership.save()
     _log_membership(SecurityEventKind.MEMBER_ADDED, actor=actor, membership=membership, role=role)
 
-    if created_user:
-        from accounts.tasks import send_invitation
+    from accounts.tasks import send_invitation
 
-        transaction.on_commit(lambda: send_invitation.delay(membership.id))
+    transaction.on_commit(lambda: send_invitation.delay(membership.id))
+    return membership
+
+
+_ANSWERED = {
+    MembershipStatus.ACCEPTED: "You have already accepted this invitation.",
+    MembershipStatus.DECLINED: "You declined this invitation; its administrator can invite you again.",
+    MembershipStatus.WITHDRAWN: "The organization withdrew this invitation.",
+}
+
+
+def _lock_invitation(*, actor: User, membership: Membership) -> Membership:
+    """The actor's own invitation, locked and still waiting. Anyone else's is not found (404)."""
+    membership = (
+        Membership.objects.select_for_update(of=("self",))
+        .select_related("organization", "user")
+        .filter(pk=membership.pk, user=actor, organization__is_active=True)
+        .first()
+    )
+    if membership is None or not actor.is_active:
+        raise NotFound("Invitation not found.")
+    if membership.status != MembershipStatus.PENDING:
+        raise Conflict(_ANSWERED[membership.status], code="invitation_answered")
+    return membership
+
+
+@transaction.atomic
+def membership_accept(*, actor: User, membership: Membership) -> Membership:
+    """The invited person joins: from now on the membership counts for access and for conflict-of-interest rules."""
+    membership = _lock_invitation(actor=actor, membership=membership)
+    membership.status = MembershipStatus.ACCEPTED
+    membership.is_active = True
+    membership.full_clean()  # The role must still fit the organization's kind.
+    membership.save(update_fields=["status", "is_active", "updated_at"])
+    return membership
+
+
+@transaction.atomic
+def membership_decline(*, actor: User, membership: Membership) -> Membership:
+    membership = _lock_invitation(actor=actor, membership=membership)
+    membership.status = MembershipStatus.DECLINED
+    membership.save(update_fields=["status", "updated_at"])
     return membership
 
 
@@ -129,6 +201,11 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     _require_admin(actor=actor, organization=membership.organization)
     membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
+    if membership.status == MembershipStatus.PENDING:
+        membership.status = MembershipStatus.WITHDRAWN  # Its link no longer works.
+        membership.save(update_fields=["status", "updated_at"])
+        _log_membership(SecurityEventKind.MEMBER_REMOVED, actor=actor, membership=membership, role=membership.role)
+        return membership
     if not membership.is_active:
         return membership
     if membership.role == Role.ADMIN:

@@ -20,4 +20,23 @@ urlpatterns = [
         views.membership_deactivate,
         name="membership-deactivate",
     ),
+    path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
+    path(
+        "invitations/<int:membership_id>/accept/",
+        views.invitation_answer,
+        {"answer": "accept"},
+        name="invitation-accept",
+    ),
+    path(
+        "invitations/<int:membership_id>/decline/",
+        views.invitation_answer,
+        {"answer": "decline"},
+        name="invitation-decline",
+    ),
+    # A new account's invitation: Django's password-reset link with the invitation it accepts appended.
+    path(
+        "accounts/reset/<uidb64>/<token>/invitation/<int:membership_id>/",
+        views.InvitationPasswordView.as_view(),
+        name="invitation-password",
+    ),
 ]

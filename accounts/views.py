@@ -1,4 +1,4 @@
-"""Server-rendered pages: the dashboard and organization member management.
+"""Server-rendered pages: the dashboard, organization member management and answering an invitation.
 
 They call the same services as the API; a service error is shown next to the
 field it names (or at the top of the form), and nothing is saved. A refusal
@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordResetConfirmView
 from django.core.exceptions import ValidationError
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
@@ -19,8 +20,8 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors, services
 from accounts.forms import InviteForm, RoleForm
-from accounts.models import Membership, Organization
-from config.errors import ServiceError
+from accounts.models import Membership, MembershipStatus, Organization
+from config.errors import Conflict, NotFound, ServiceError
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
 
@@ -49,8 +50,10 @@ def lockout_response(request, original_response=None, credentials=None):
 def dashboard(request):
     """The role dashboard: the user's organizations, then each domain app's section (settings.DASHBOARD_SECTIONS)."""
     memberships = list(selectors.user_memberships(user=request.user))
+    invitations = list(selectors.invitation_list_for_user(user=request.user))
     sections = [section for path in settings.DASHBOARD_SECTIONS if (section := import_string(path)(request))]
-    return render(request, "accounts/dashboard.html", {"memberships": memberships, "sections": sections})
+    context = {"memberships": memberships, "invitations": invitations, "sections": sections}
+    return render(request, "accounts/dashboard.html", context)
 
 
 @login_required
@@ -66,7 +69,11 @@ def organization_members(request, organization_id: int):
         except (ServiceError, ValidationError) as error:
             apply_error(form, error)
         else:
-            messages.success(request, f"{membership.user.email} was added as {membership.get_role_display()}.")
+            messages.success(
+                request,
+                f"{membership.user.email} was added as {membership.get_role_display()}. "
+                "They join when they accept the invitation we emailed them.",
+            )
             return redirect("organization-members", organization_id=organization.id)
     status = 400 if request.method == "POST" else 200
     context = {
@@ -108,11 +115,72 @@ def membership_role_update(request, organization_id: int, membership_id: int):
 def membership_deactivate(request, organization_id: int, membership_id: int):
     membership = _membership(request, organization_id, membership_id)
     try:
-        services.membership_deactivate(actor=request.user, membership=membership)
+        membership = services.membership_deactivate(actor=request.user, membership=membership)
     except REFUSALS as error:
         return refusal(request, error, back=_members_page(membership.organization))
     except ServiceError as error:
         messages.error(request, f"{membership.user}: {error.message}")
     else:
-        messages.success(request, f"{membership.user} no longer has access to {membership.organization}.")
+        if membership.status == MembershipStatus.WITHDRAWN:
+            messages.success(request, f"The invitation of {membership.user} was withdrawn.")
+        else:
+            messages.success(request, f"{membership.user} no longer has access to {membership.organization}.")
     return redirect("organization-members", organization_id=organization_id)
+
+
+def _invitation(request, membership_id: int) -> Membership:
+    """One of the signed-in user's own invitations, answered or not; anyone else's is not found."""
+    return get_object_or_404(
+        selectors.invitation_list_for_user(user=request.user, waiting_only=False), pk=membership_id
+    )
+
+
+@login_required
+def invitation(request, membership_id: int):
+    """The page an invitation email links to: who invited you where, with Accept and Decline."""
+    return render(request, "accounts/invitation.html", {"invitation": _invitation(request, membership_id)})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, membership_id: int, answer: str):
+    membership = _invitation(request, membership_id)
+    service = services.membership_accept if answer == "accept" else services.membership_decline
+    try:
+        membership = service(actor=request.user, membership=membership)
+    except NotFound:
+        raise Http404 from None
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("invitation", membership_id=membership.id)
+    except ValidationError as error:  # The role no longer fits: site staff changed the organization's kind since.
+        messages.error(request, " ".join(error.messages))
+        return redirect("invitation", membership_id=membership.id)
+    if answer == "accept":
+        messages.success(request, f"You joined {membership.organization} as {membership.get_role_display()}.")
+    else:
+        messages.success(request, f"You declined the invitation to {membership.organization}.")
+    return redirect("dashboard")
+
+
+class InvitationPasswordView(PasswordResetConfirmView):
+    """A new account's invitation link: choosing a password accepts the invitation the email was about.
+
+    Django's password-reset view checks the token (and moves it out of the URL into the session); once the
+    password is saved, the invitation is accepted for the user the token belongs to, never for anyone else.
+    """
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        invitations = selectors.invitation_list_for_user(user=self.user, waiting_only=False)
+        membership = invitations.filter(pk=self.kwargs["membership_id"]).first()
+        if membership is None:
+            return response  # Not theirs (or gone): the password is set all the same.
+        try:
+            membership = services.membership_accept(actor=self.user, membership=membership)
+        except (Conflict, ValidationError) as error:
+            # Withdrawn meanwhile or already answered; or its role no longer fits the organization's kind.
+            messages.info(self.request, getattr(error, "message", None) or " ".join(error.messages))
+        else:
+            messages.success(self.request, f"You joined {membership.organization} as {membership.get_role_display()}.")
+        return response

@@ -1,14 +1,22 @@
 """Everything under /api/v1/."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
+from accounts.api import (
+    InvitationViewSet,
+    MemberViewSet,
+    MeView,
+    OrganizationViewSet,
+    TokenRevokeAllView,
+    TokenView,
+)
 from accounts.api_security_log import SecurityEventListView
+from config.api_docs import SchemaView, swagger_view
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
+router.register("me/invitations", InvitationViewSet, basename="invitation")
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("cases", CaseViewSet, basename="case")
 router.register("milestones", MilestoneViewSet, basename="milestone")
@@ -28,8 +36,8 @@ urlpatterns = [
         SecurityEventListView.as_view(),
         name="api-organization-security-log",
     ),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    path("docs/", swagger_view, name="api-docs"),
     *router.urls,
     path("", include("tasks.api_urls")),
     path("", include("reminders.api_urls")),

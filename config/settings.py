@@ -9,10 +9,12 @@ Celery broker under ``var/``, email printed to the console. Production sets
 from __future__ import annotations
 
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 import dj_database_url
 import dj_email_url
+from csp.constants import NONE, SELF
 
 from config.env import ConfigurationError, env_bool, env_int, env_list, env_str
 from operations.schedule import beat_schedule
@@ -51,6 +53,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "axes",
+    "csp",
     # Beside config, not a domain app: health check, worker heartbeat, beat schedule.
     "operations",
     # Domain apps, each after the apps it may import (docs/architecture.md), except that reminders comes
@@ -72,6 +75,7 @@ INSTALLED_APPS += ["django_otp", "django_otp.plugins.otp_totp", "django_otp.plug
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -240,6 +244,41 @@ if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 
+# Content-Security-Policy (django-csp; docs/security.md "Deployment: headers and proxies"). Pages load scripts,
+# styles, fonts and images from our own static files only: no inline script or style anywhere (Swagger UI gets
+# its own, wider policy in config/api_docs.py). Enforced in production; with DJANGO_DEBUG only reported, so
+# Django's debug pages and the browsable API (inline scripts) keep working while the console shows violations.
+_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CONTENT_SECURITY_POLICY = None if DEBUG else _CONTENT_SECURITY_POLICY
+CONTENT_SECURITY_POLICY_REPORT_ONLY = _CONTENT_SECURITY_POLICY if DEBUG else None
+
+# Reverse proxies (docs/security.md "Deployment: headers and proxies"). X-Forwarded-For is anyone's to write, so
+# the client address (token throttle, login lockout) is REMOTE_ADDR unless TRUSTED_PROXY_COUNT proxies are
+# declared; then it is the address the outermost of them saw, and only when the request came from one of
+# FORWARDED_ALLOW_IPS, the same variable gunicorn.conf.py gives gunicorn for X-Forwarded-Proto.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigurationError("TRUSTED_PROXY_COUNT", "must be 0 (no proxy) or the number of proxies in front")
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS", ["127.0.0.1"])
+for _proxy in FORWARDED_ALLOW_IPS:
+    try:
+        if _proxy != "*":
+            ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ConfigurationError("FORWARDED_ALLOW_IPS", f"must list IP addresses or networks, got {_proxy!r}") from None
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"
+
+# The OpenAPI schema and Swagger UI describe every endpoint: signed-in users only, unless made public.
+API_DOCS_PUBLIC = env_bool("API_DOCS_PUBLIC", DEBUG)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "accounts.auth.TokenAuthentication",
@@ -254,6 +293,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "DEFAULT_THROTTLE_RATES": {"token": env_str("TOKEN_THROTTLE_RATE", "20/min")},
+    # For DRF's own throttles; ours (config.proxies.ClientRateThrottle) also checks the proxy's address.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
 }
 REST_KNOX = {
     "TOKEN_TTL": timedelta(hours=env_int("API_TOKEN_TTL_HOURS", 10)),
@@ -274,6 +315,7 @@ SPECTACULAR_SETTINGS = {
     # Two choice sets are both called "role": a member's role in an organization, an organization's in a case.
     "ENUM_NAME_OVERRIDES": {
         "MembershipRoleEnum": "accounts.models.Role",
+        "MembershipStatusEnum": "accounts.models.MembershipStatus",
         "ParticipantRoleEnum": "workflow.models.ParticipantRole",
         "TaskStatusEnum": "tasks.models.TaskStatus",
         "NotificationStatusEnum": "reminders.models.NotificationStatus",

@@ -181,3 +181,53 @@ def test_api_tokens_are_limited_per_user_and_record_the_sign_in(member, settings
     assert refused.status_code == 409 and refused.json()["code"] == "token_limit"
     member.refresh_from_db()
     assert member.last_login is not None
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("kind", OrganizationKind.FEDERAL), ("is_learning_site", True)], ids=["kind", "learning-site"]
+)
+def test_an_admin_cannot_change_what_the_organization_is(organization, admin, field, value):
+    """Kind and Learning Site are site staff's: an admin who could make their agency federal (BJA) would be BJA."""
+    before = Organization.objects.values().get(pk=organization.pk)
+
+    response = api_client(admin).patch(
+        f"/api/v1/organizations/{organization.id}/", {field: value, "jurisdiction": "Changed"}, format="json"
+    )
+
+    assert response.status_code == 403
+    body = response.json()
+    assert body["code"] == "staff_only" and "site staff" in body["message"]
+    assert [error["field"] for error in body["errors"]] == [field]
+    assert Organization.objects.values().get(pk=organization.pk) == before, "nothing changes, not even jurisdiction"
+
+
+def test_an_admin_may_send_the_kind_back_unchanged(organization, admin):
+    url = f"/api/v1/organizations/{organization.id}/"
+    body = {**api_client(admin).get(url).json(), "jurisdiction": "Sangamon County"}
+
+    response = api_client(admin).patch(url, body, format="json")
+
+    assert response.status_code == 200, response.json()
+    assert response.json()["jurisdiction"] == "Sangamon County"
+
+
+def test_site_staff_set_the_kind_and_the_learning_site_designation(organization, staff):
+    url = f"/api/v1/organizations/{organization.id}/"
+    response = api_client(staff).patch(url, {"is_learning_site": True}, format="json")
+    assert response.status_code == 200 and response.json()["is_learning_site"] is True
+    response = api_client(staff).patch(url, {"kind": "government", "is_learning_site": False}, format="json")
+    assert response.status_code == 200 and response.json()["kind"] == "government"
+
+
+def test_writes_answer_in_the_shape_of_the_detail(organization, admin, member, staff):
+    url = f"/api/v1/organizations/{organization.id}/"
+
+    patched = api_client(admin).patch(url, {"jurisdiction": "Sangamon County"}, format="json")
+
+    assert patched.status_code == 200
+    assert patched.json() == api_client(admin).get(url).json()
+    assert patched.json()["member_count"] == 2
+    created = api_client(staff).post("/api/v1/organizations/", {"name": "Prairie BH", "kind": "behavioral_health"})
+    assert created.status_code == 201
+    assert created.json() == api_client(staff).get(f"/api/v1/organizations/{created.json()['id']}/").json()
+    assert created.json()["member_count"] == 0

@@ -46,7 +46,10 @@ def test_a_deactivated_member_can_be_invited_back(organization, admin, member):
     membership = Membership.objects.get(user=member)
     services.membership_deactivate(actor=admin, membership=membership)
     again = services.membership_invite(actor=admin, organization=organization, email=member.email, role=Role.VIEWER)
-    assert again.pk == membership.pk and again.is_active and again.role == Role.VIEWER
+    # An existing account is invited, never added: the member is back only once they accept (test_invitations.py).
+    assert again.pk == membership.pk and again.is_pending and not again.is_active and again.role == Role.VIEWER
+    joined = services.membership_accept(actor=member, membership=again)
+    assert joined.pk == membership.pk and joined.is_active and joined.role == Role.VIEWER
 
 
 @pytest.mark.parametrize("role", [Role.GRANT_MANAGER, Role.PEER_REVIEWER, "chief"])
@@ -108,3 +111,15 @@ def test_an_inactive_user_does_not_count_as_the_remaining_admin(organization, ad
 def test_deactivated_members_lose_access(organization, admin, member):
     services.membership_deactivate(actor=admin, membership=Membership.objects.get(user=member))
     assert not organization.__class__.objects.visible_to(member).exists()
+
+
+@pytest.mark.parametrize("fields", [{"kind": OrganizationKind.FEDERAL}, {"is_learning_site": True}])
+def test_only_site_staff_change_what_an_organization_is(organization, admin, staff, fields):
+    with pytest.raises(NotAllowed) as error:
+        services.organization_update(actor=admin, organization=organization, **fields)
+    assert error.value.field == next(iter(fields))
+    organization.refresh_from_db()
+    assert organization.kind == OrganizationKind.LAW_ENFORCEMENT and not organization.is_learning_site
+
+    updated = services.organization_update(actor=staff, organization=organization, **fields)
+    assert all(getattr(updated, name) == value for name, value in fields.items())

@@ -130,3 +130,23 @@ def test_login_dashboard_and_members_pages_have_no_serious_accessibility_violati
     page.goto(f"/organizations/{organization.id}/members/")
     assert page.get_by_role("heading", level=1).inner_text() == organization.name
     assert_accessible(page)
+
+
+def test_an_invited_person_accepts_from_the_dashboard(page, admin, organization, outsider):
+    from accounts.services import membership_invite
+
+    invitation = membership_invite(actor=admin, organization=organization, email=outsider.email, role=Role.MEMBER)
+    sign_in(page, outsider.email, TEST_PASSWORD)
+    assert page.get_by_role("heading", name="Invitations waiting for you").is_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name=organization.name).first.click()
+    assert page.get_by_role("heading", level=1).inner_text() == f"Invitation to {organization.name}"
+    assert_accessible(page)
+    page.get_by_role("button", name=f"Accept the invitation to {organization.name}").click()
+    page.wait_for_load_state()
+
+    assert f"You joined {organization.name} as Member." in page.get_by_role("status").inner_text()
+    assert page.get_by_role("heading", name="Invitations waiting for you").count() == 0
+    invitation.refresh_from_db()
+    assert invitation.is_active

@@ -45,6 +45,23 @@ def test_a_reviewer_from_a_participating_organization_has_a_conflict(in_peer_rev
     assert not ReviewAssignment.objects.exists() and not CaseUserPermission.objects.exists()
 
 
+def test_an_invitation_is_no_affiliation_until_accepted(in_peer_review, grant_manager, bh_org, reviewer, reviewer2):
+    """An applicant's admin cannot knock a peer reviewer off its application by inviting them (an existing account
+    is never added at once); a reviewer who accepts does belong, and is conflicted."""
+    from accounts.services import membership_accept, membership_invite
+
+    bh_admin = factories.member_of(bh_org, Role.ADMIN)
+    membership_invite(actor=bh_admin, organization=bh_org, email=reviewer.email, role=Role.VIEWER)
+
+    services.reviewer_assign(application=in_peer_review, reviewer=reviewer, actor=grant_manager)
+
+    accepted = membership_invite(actor=bh_admin, organization=bh_org, email=reviewer2.email, role=Role.VIEWER)
+    membership_accept(actor=reviewer2, membership=accepted)
+    with pytest.raises(ServiceError) as refused:
+        services.reviewer_assign(application=in_peer_review, reviewer=reviewer2, actor=grant_manager)
+    assert refused.value.code == "conflict_of_interest"
+
+
 def test_only_peer_reviewers_are_assigned_by_grant_managers(in_peer_review, grant_manager, bja_viewer, reviewer):
     with pytest.raises(ServiceError) as refused:
         services.reviewer_assign(application=in_peer_review, reviewer=bja_viewer, actor=grant_manager)

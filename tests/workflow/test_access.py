@@ -136,3 +136,19 @@ def test_visible_pairs_agree_with_visible_to(
 
 def outsider_org():
     return factories.OrganizationFactory(name="Elsewhere PD")
+
+
+def test_an_unaccepted_invitation_gives_no_access(case, organization, admin, outsider):
+    """An admin's invitation counts only once the invitee accepts it (tests/accounts/test_invitations.py)."""
+    from accounts.services import membership_accept, membership_invite
+
+    invitation = membership_invite(actor=admin, organization=organization, email=outsider.email, role=Role.MEMBER)
+
+    assert rights(outsider, case) == set()
+    assert case not in Case.objects.visible_to(outsider)
+    assert visible_pairs([(outsider, case.id)]) == set()
+
+    membership_accept(actor=outsider, membership=invitation)
+
+    assert rights(outsider, case) == {"view", "edit"}
+    assert case in Case.objects.visible_to(outsider)
