@@ -279,6 +279,18 @@ def case_rights(*, user, case) -> set[str]:
     return rights
 
 
+def rights_remember(*, case, user, rights: set[str]) -> None:
+    """Keep the rights just checked on the locked row, for what the same write does next (``rights_checked``)."""
+    if isinstance(case, models.Model) and user is not None:
+        case.__dict__.setdefault("_rights_checked", {})[user.pk] = rights
+
+
+def rights_checked(*, case, user) -> set[str]:
+    """The user's rights on this case: those the write checked on this row, or one query."""
+    checked = case.__dict__.get("_rights_checked", {}).get(user.pk) if isinstance(case, models.Model) else None
+    return case_rights(user=user, case=case) if checked is None else checked
+
+
 def case_require(
     *, user, case, action: str | tuple[str, ...], message: str, not_found: str = "Case not found."
 ) -> set[str]:
@@ -289,6 +301,7 @@ def case_require(
     the write will change. Returns the user's rights on the case, for the checks that follow.
     """
     rights = case_rights(user=user, case=case)
+    rights_remember(case=case, user=user, rights=rights)
     if VIEW not in rights:
         raise NotFound(not_found)
     wanted = (action,) if isinstance(action, str) else action

@@ -11,7 +11,16 @@ from django.utils import timezone
 from accounts.models import Organization, SecurityEventKind, User
 from accounts.security_log import security_event_record
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
-from workflow.access import GRANT_ACTIONS, GRANTER_NEEDS, MANAGE, case_require, case_rights
+from workflow.access import (
+    GRANT_ACTIONS,
+    GRANTER_NEEDS,
+    MANAGE,
+    case_require,
+    case_rights,
+    reviews_anonymously,
+    rights_checked,
+    rights_remember,
+)
 from workflow.errors import GuardFailed
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, CaseUserPermission, Event, Participant, ParticipantRole
@@ -20,7 +29,13 @@ from workflow.models import Audience, Case, CaseUserPermission, Event, Participa
 def event_record(
     *, case: Case, actor: User | None, verb: str, data: dict | None = None, audience: str = Audience.ALL
 ) -> Event:
-    """Append one line to the case's history. Call it inside the transaction of the change it records."""
+    """Append one line to the case's history. Call it inside the transaction of the change it records.
+
+    Peer reviewers stay anonymous by construction: whatever a peer reviewer does is recorded for the reviewers'
+    audience, whatever the caller asked, so no event can show an applicant who reviews them.
+    """
+    if audience == Audience.ALL and actor is not None and reviews_anonymously(rights_checked(case=case, user=actor)):
+        audience = Audience.REVIEWERS
     return Event.objects.create(case=case, actor=actor, verb=verb, data=data or {}, audience=audience)
 
 
@@ -101,6 +116,8 @@ def case_transition(
             case_require(user=actor, case=locked, action=transition.permission, message=refusal)
         elif transition.permission not in rights:
             raise NotAllowed(refusal)
+        else:
+            rights_remember(case=locked, user=actor, rights=rights)
         if expected_version is not None and locked.version != expected_version:
             raise Conflict(
                 f"The case changed since you loaded it (version {expected_version}, now {locked.version}). "

@@ -113,3 +113,10 @@ def test_a_peer_reviewer_is_not_offered_buttons_that_would_name_them(assigned, t
     refused = page_client(reviewer).post(f"/tasks/{task.pk}/watch/", {"watching": "1"})
     assert refused.status_code == 403
     assert not task.watchers.exists()
+
+
+def test_whatever_a_peer_reviewer_does_is_recorded_for_the_reviewers_only(assigned, reviewer, admin):
+    """By construction: even an event a service records for everyone is kept from the applicants."""
+    event = services.event_record(case=assigned.case, actor=reviewer, verb="document.viewed")
+    assert event.audience == "reviewers"
+    assert services.event_record(case=assigned.case, actor=admin, verb="document.viewed").audience == "all"
