@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import QuerySet
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -131,6 +131,11 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 def error_response(*, code: str, message: str, errors: list[dict] | None = None, status_code: int) -> Response:
     return Response({"code": code, "message": message, "errors": errors or []}, status=status_code)
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/v1/ (a word where an ``<int:…>`` route wants an id, a typo): 404 in the one shape."""
+    return JsonResponse({"code": "not_found", "message": "Not found.", "errors": []}, status=404)
 
 
 def exception_handler(exc, context):

@@ -1,10 +1,11 @@
 """Everything under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import MemberViewSet, MeView, OrganizationViewSet, TokenRevokeAllView, TokenView
+from config.api import not_found
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
 router = DefaultRouter()
@@ -29,4 +30,6 @@ urlpatterns = [
     path("", include("reminders.api_urls")),
     path("", include("grants.api_urls")),
     path("", include("partnerships.api_urls")),
+    # Last: what no route above matched. Only paths ending in "/", so a missing slash is still redirected.
+    re_path(r"^.*/$", not_found),
 ]
