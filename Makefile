@@ -10,7 +10,7 @@ export DJANGO_SETTINGS_MODULE := config.settings
 SYSTEM_NPM := $(shell command -v npm 2>/dev/null)
 NPM := $(if $(SYSTEM_NPM),$(SYSTEM_NPM),$(BIN)/npm)
 
-.PHONY: run test test-fast lint format bootstrap migrate demo lock clean bench
+.PHONY: run test test-fast lint audit format bootstrap migrate demo lock clean bench
 
 bootstrap: $(VENV)/.installed node_modules/.installed var
 
@@ -46,10 +46,11 @@ run: migrate
 	@echo ""
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} PYTHONUNBUFFERED=1 PATH="$(abspath $(BIN)):$$PATH" $(BIN)/honcho -f Procfile.dev start
 
-# The whole suite: lint, then tests in parallel (browser and service tests included).
+# The whole suite: lint (bandit included), then tests in parallel (browser, service and API contract tests included).
 test: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BANDIT)
 	DJANGO_DEBUG=1 $(BIN)/python -m pytest -n $${PYTEST_WORKERS:-auto} $(PYTEST_ARGS)
 
 # Quick loop while coding: no browser tests, no lint.
@@ -59,6 +60,17 @@ test-fast: bootstrap
 lint: bootstrap
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BANDIT)
+
+# Security checks (docs/security.md): bandit on our code, and pip-audit on every lock file against PyPI's
+# vulnerability data. --strict fails when a pin cannot be looked up, so an unreachable service fails loudly.
+BANDIT := $(BIN)/bandit -q -c pyproject.toml -r . --severity-level medium
+audit: bootstrap
+	$(BANDIT)
+	@$(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off \
+		-r requirements.lock -r requirements-dev.lock -r requirements-node.lock \
+	|| { echo "make audit: pip-audit FAILED: a known vulnerability above, or no answer from its vulnerability" \
+		"service (PyPI's JSON API / OSV) for a pinned version: nothing was audited then." >&2; exit 1; }
 
 format: bootstrap
 	$(BIN)/ruff check --fix .

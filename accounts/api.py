@@ -246,10 +246,11 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 
     @extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer})
     def partial_update(self, request, *args, **kwargs):
+        membership = self.get_object()  # Found first: bad input about a member you cannot see is a 404.
         data = MemberUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
-            actor=request.user, membership=self.get_object(), role=data.validated_data["role"]
+            actor=request.user, membership=membership, role=data.validated_data["role"]
         )
         return Response(self.get_serializer(membership).data)
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db.models import QuerySet
+from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.pagination import BasePagination
 from rest_framework.response import Response
@@ -26,7 +27,9 @@ class Pagination(BasePagination):
     A page is read with one row more than it shows: that row says whether a next page exists. The total
     (``count``) costs a second pass over every matching row, which on a grant manager's 13,000 cases or a
     partner's task list is most of the request's time (docs/benchmarks.md), so it is sent only when asked
-    for with ``?count=true``. ``?page=N`` past the end answers 404, as an unknown page should.
+    for with ``?count=true``. ``?page=N`` past the end answers 404, as an unknown page should, and so does a page
+    past ``max_page``: no list here is paged that deep (filters narrow it), and its offset would overflow the
+    database's integer. A list built in Python (a queue, a ranking) is paged and counted as a queryset is.
     """
 
     page_size = 25
@@ -34,6 +37,8 @@ class Pagination(BasePagination):
     page_query_param = "page"
     page_size_query_param = "page_size"
     count_query_param = "count"
+    #: The deepest page served: 100 rows a page reach the millionth row, far past any list here.
+    max_page = 10_000
 
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
@@ -46,7 +51,7 @@ class Pagination(BasePagination):
             raise exceptions.NotFound("Invalid page.")
         self.has_next = len(rows) > self.page_size
         wanted = request.query_params.get(self.count_query_param, "").lower() in ("1", "true", "yes")
-        self.count = queryset.count() if wanted else None
+        self.count = _count(queryset) if wanted else None
         return rows[: self.page_size]
 
     def _positive(self, value: str | None, default: int, *, strict: bool = False) -> int:
@@ -56,7 +61,7 @@ class Pagination(BasePagination):
             number = int(value)
         except ValueError:
             number = 0
-        if number < 1:
+        if number < 1 or (strict and number > self.max_page):
             if strict:
                 raise exceptions.NotFound("Invalid page.")
             return default
@@ -94,15 +99,21 @@ class Pagination(BasePagination):
         }
 
     def get_schema_operation_parameters(self, view):
-        def parameter(name, description, kind="integer"):
-            return {"name": name, "required": False, "in": "query", "description": description,
-                    "schema": {"type": kind}}  # fmt: skip
+        def parameter(name, description, **schema):
+            return {"name": name, "required": False, "in": "query", "description": description, "schema": schema}
 
         return [
-            parameter(self.page_query_param, "A page number (from 1)."),
-            parameter(self.page_size_query_param, f"Rows per page, at most {self.max_page_size}."),
-            parameter(self.count_query_param, "true: also send the total (an extra pass).", "boolean"),
-        ]
+            parameter(self.page_query_param, f"A page number, from 1 to {self.max_page}.",
+                      type="integer", minimum=1, maximum=self.max_page),
+            parameter(self.page_size_query_param, f"Rows per page, at most {self.max_page_size}.",
+                      type="integer", minimum=1, maximum=self.max_page_size),
+            parameter(self.count_query_param, "true: also send the total (an extra pass).", type="boolean"),
+        ]  # fmt: skip
+
+
+def _count(rows) -> int:
+    """Every row of a list: one COUNT for a queryset, its length for a list built in Python."""
+    return rows.count() if isinstance(rows, QuerySet) else len(rows)
 
 
 def _flatten(detail, field: str | None = None) -> list[dict]:
@@ -120,6 +131,11 @@ def _flatten(detail, field: str | None = None) -> list[dict]:
 
 def error_response(*, code: str, message: str, errors: list[dict] | None = None, status_code: int) -> Response:
     return Response({"code": code, "message": message, "errors": errors or []}, status=status_code)
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any other path under /api/v1/ (a word where an ``<int:…>`` route wants an id, a typo): 404 in the one shape."""
+    return JsonResponse({"code": "not_found", "message": "Not found.", "errors": []}, status=404)
 
 
 def exception_handler(exc, context):

@@ -1,6 +1,6 @@
 """Everything under /api/v1/."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import (
@@ -12,6 +12,7 @@ from accounts.api import (
     TokenView,
 )
 from accounts.api_security_log import SecurityEventListView
+from config.api import not_found
 from config.api_docs import SchemaView, swagger_view
 from workflow.api import CaseViewSet, DocumentViewSet, MilestoneViewSet
 
@@ -43,4 +44,6 @@ urlpatterns = [
     path("", include("reminders.api_urls")),
     path("", include("grants.api_urls")),
     path("", include("partnerships.api_urls")),
+    # Last: what no route above matched. Only paths ending in "/", so a missing slash is still redirected.
+    re_path(r"^.*/$", not_found),
 ]

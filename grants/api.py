@@ -94,7 +94,7 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         return solicitation
 
     @extend_schema(responses=s.StageCountSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def stages(self, request, pk=None):
         """How many applications (that you see) are at each stage."""
         solicitation = self._report()
@@ -279,7 +279,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         return Response(s.ReviewSerializer(assignment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=s.ReviewSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def reviews(self, request, pk=None):
         """The reviews you may see: all for BJA staff; for a reviewer, the others' only after submitting theirs."""
         reviews = selectors.reviews_visible(application=self.get_object(), user=request.user)

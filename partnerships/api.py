@@ -174,7 +174,7 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
             many=True,
         )
     )
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def trend(self, request, pk=None):
         """Overall scores of submitted assessments over time, one series per member."""
         series = assessment_selectors.assessment_trend(partnership=self.get_object())

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Organization
 from config.errors import NotFound
+from config.schema import ErrorSerializer
 from partnerships import serializers as s
 from partnerships.models import TARequest
 from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_with_relations, ta_user_coordinates
@@ -113,7 +114,7 @@ class TAReportView(APIView):
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year)")],
-        responses=s.AnnualReportSerializer,
+        responses={200: s.AnnualReportSerializer, 404: ErrorSerializer},  # To who coordinates no TA.
     )
     def get(self, request):
         if not ta_user_coordinates(user=request.user):

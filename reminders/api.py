@@ -17,7 +17,7 @@ from reminders.services import inbox as services
 
 
 class NotificationSerializer(serializers.ModelSerializer):
-    case_title = serializers.CharField(source="case.title", default=None, read_only=True)
+    case_title = serializers.CharField(source="case.title", default=None, allow_null=True, read_only=True)
     unread = serializers.SerializerMethodField()
 
     class Meta:

@@ -112,7 +112,7 @@ class TaskViewSet(TaskListMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
         page = self.paginate_queryset(selectors.task_history(task=task))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
-    @extend_schema(request=None, responses=TaskSerializer)
+    @extend_schema(request=None, responses={200: TaskSerializer})  # DELETE answers the task too, not 204.
     @action(detail=True, methods=["post", "delete"])
     def watch(self, request, pk=None):
         """POST: follow the task (its reminders and comments). DELETE: stop."""

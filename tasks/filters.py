@@ -21,13 +21,23 @@ def _case_kinds() -> list[tuple[str, str]]:
     return machines.kinds()
 
 
+class IdFilter(django_filters.NumberFilter):
+    """A row's id: a whole number an id column can hold. Anything else is a 400 (a decimal or a number past the
+    column was sent to the database, and SQLite cannot even bind it: a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=2**63 - 1, **kwargs)
+
+
 class TaskFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=STATUS_CHOICES, method="filter_status", empty_label=None, null_label=None
     )
-    assignee = django_filters.NumberFilter(label="Assigned to", field_name="assignee_id")
-    assignee_organization = django_filters.NumberFilter(label="Organization", field_name="assignee_organization_id")
-    case = django_filters.NumberFilter(label="Case", field_name="case_id")
+    assignee = IdFilter(label="Assigned to", field_name="assignee_id")
+    assignee_organization = IdFilter(label="Organization", field_name="assignee_organization_id")
+    case = IdFilter(label="Case", field_name="case_id")
     # A callable, read on every use: kinds register at start-up, after this class is built (and cached by the schema).
     case_kind = django_filters.ChoiceFilter(label="Kind of case", field_name="case__kind", choices=_case_kinds)
     due_after = django_filters.DateFilter(

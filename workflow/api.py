@@ -19,6 +19,7 @@ from workflow.serializers import (
     CASE_ROWS,
     EVENT_ROWS,
     AvailableTransitionSerializer,
+    CaseMilestonesSerializer,
     CaseSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -54,14 +55,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         return self.get_paginated_response(case_rows(page))
 
     @extend_schema(responses=ParticipantSerializer(many=True))
-    @action(detail=True)
+    @action(detail=True, pagination_class=None)
     def participants(self, request, pk=None):
         case = self.get_object()
         return Response(ParticipantSerializer(case.participations.all(), many=True).data)
 
     @extend_schema(methods=["GET"], responses=AvailableTransitionSerializer(many=True))
     @extend_schema(methods=["POST"], request=TransitionRequestSerializer, responses=CaseSerializer)
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
     def transitions(self, request, pk=None):
         """GET: what you may fire now (and why a blocked one is blocked). POST: fire one."""
         if request.method == "GET":
@@ -87,8 +88,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         page = self.paginate_queryset(EVENT_ROWS.values(events))
         return self.get_paginated_response(EVENT_ROWS.render(page))
 
-    @extend_schema(responses=MilestoneSerializer(many=True))
-    @action(detail=True)
+    @extend_schema(responses=CaseMilestonesSerializer)
+    @action(detail=True, pagination_class=None)
     def milestones(self, request, pk=None):
         case = self.get_object()
         progress = [
@@ -100,7 +101,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
 
     @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
     @extend_schema(
-        methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer}, responses=DocumentSerializer
+        methods=["POST"], request={"multipart/form-data": DocumentUploadSerializer}, responses={201: DocumentSerializer}
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):

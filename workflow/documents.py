@@ -35,6 +35,8 @@ ALLOWED = {
 }
 TEXT_TYPES = {"text/plain", "text/csv"}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()\-]+")
+#: A kept name's length (Document.original_name holds 200; the storage path adds a folder and a random name).
+NAME_MAX_LENGTH = 150
 
 
 def _clean_name(name: str) -> str:
@@ -42,10 +44,20 @@ def _clean_name(name: str) -> str:
         raise ServiceError(
             "The file name must be a plain name, without folders or “..”.", field="file", code="bad_name"
         )
-    cleaned = _SAFE_NAME.sub("_", name).strip(" .")[:150]
+    cleaned = _shorten(_SAFE_NAME.sub("_", name).strip(" ."))
     if not cleaned:
         raise ServiceError("The file name is empty after removing unsafe characters.", field="file", code="bad_name")
     return cleaned
+
+
+def _shorten(name: str) -> str:
+    """At most NAME_MAX_LENGTH characters, cut from the stem: the extension says what type the file must be."""
+    if len(name) <= NAME_MAX_LENGTH:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or len(extension) >= NAME_MAX_LENGTH // 2:
+        return name[:NAME_MAX_LENGTH].rstrip(" .")
+    return f"{stem[: NAME_MAX_LENGTH - len(extension) - 1].rstrip(' .')}.{extension}"
 
 
 def _detect(head: bytes, extension: str) -> str | None:

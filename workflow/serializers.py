@@ -101,7 +101,7 @@ class SignoffSerializer(serializers.Serializer):
 
 
 class MilestoneSerializer(serializers.ModelSerializer):
-    template_key = serializers.CharField(source="template.key", default=None, read_only=True)
+    template_key = serializers.CharField(source="template.key", default=None, allow_null=True, read_only=True)
     signoffs = SignoffSerializer(many=True, read_only=True)
 
     class Meta:
@@ -127,6 +127,21 @@ class MilestoneSerializer(serializers.ModelSerializer):
             "signoffs",
         ]
         read_only_fields = fields
+
+
+class ChecklistProgressSerializer(serializers.Serializer):
+    template_key = serializers.CharField(allow_null=True, help_text="Null for milestones of no checklist (a gap plan).")
+    title = serializers.CharField()
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    percent = serializers.IntegerField()
+
+
+class CaseMilestonesSerializer(serializers.Serializer):
+    """A case's checklists: progress per checklist, and every milestone (a case has tens, never a page's worth)."""
+
+    progress = ChecklistProgressSerializer(many=True)
+    results = MilestoneSerializer(many=True)
 
 
 class MilestoneActionSerializer(serializers.Serializer):

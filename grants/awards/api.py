@@ -65,7 +65,8 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedV
         page = self.paginate_queryset(selectors.report_list(award=self.get_object()))
         return self.get_paginated_response(s.ReportSerializer(page, many=True).data)
 
-    @extend_schema(request=s.MatchWriteSerializer, responses={200: s.MatchReportSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses=s.MatchReportSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.MatchWriteSerializer, responses={201: s.MatchReportSerializer})
     @action(detail=True, methods=["get", "post"])
     def match(self, request, pk=None):
         if request.method == "POST":
@@ -76,7 +77,8 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedV
         page = self.paginate_queryset(self.get_object().match_reports.order_by("year", "reported_at", "id"))
         return self.get_paginated_response(s.MatchReportSerializer(page, many=True).data)
 
-    @extend_schema(request=s.ModificationWriteSerializer, responses={200: s.ModificationSerializer(many=True)})
+    @extend_schema(methods=["GET"], responses=s.ModificationSerializer(many=True))
+    @extend_schema(methods=["POST"], request=s.ModificationWriteSerializer, responses={201: s.ModificationSerializer})
     @action(detail=True, methods=["get", "post"])
     def modifications(self, request, pk=None):
         if request.method == "POST":

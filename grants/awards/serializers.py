@@ -37,11 +37,16 @@ class AwardSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
     lead = serializers.CharField(
         source="case.organization.name", read_only=True, help_text=replaced_by("organization_name")
     )
-    authorized_representative = serializers.EmailField(source="authorized_representative.email", default=None)
-    award_administrator = serializers.EmailField(source="award_administrator.email", default=None)
-    alternate_administrator = serializers.EmailField(source="alternate_administrator.email", default=None)
-    financial_manager = serializers.EmailField(source="financial_manager.email", default=None)
-    grant_manager = serializers.EmailField(source="grant_manager.email", default=None)
+    # A role nobody holds yet is null.
+    authorized_representative = serializers.EmailField(
+        source="authorized_representative.email", default=None, allow_null=True
+    )
+    award_administrator = serializers.EmailField(source="award_administrator.email", default=None, allow_null=True)
+    alternate_administrator = serializers.EmailField(
+        source="alternate_administrator.email", default=None, allow_null=True
+    )
+    financial_manager = serializers.EmailField(source="financial_manager.email", default=None, allow_null=True)
+    grant_manager = serializers.EmailField(source="grant_manager.email", default=None, allow_null=True)
     compliance = serializers.SerializerMethodField()
 
     class Meta:
@@ -61,7 +66,7 @@ class ReportSerializer(serializers.ModelSerializer):
     award = serializers.IntegerField(source="award_id", read_only=True)
     title = serializers.CharField(source="milestone.title", read_only=True)
     status = serializers.CharField(source="milestone.status", read_only=True)
-    drafted_by = serializers.EmailField(source="drafted_by.email", default=None)
+    drafted_by = serializers.EmailField(source="drafted_by.email", default=None, allow_null=True)  # Null until drafted.
 
     class Meta:
         model = Report

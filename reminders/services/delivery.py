@@ -82,10 +82,10 @@ def _mark_sent(notification: Notification, token: uuid.UUID) -> bool:
     def value(field: str, raw):
         return meta.get_field(field).get_db_prep_value(raw, connection)
 
-    sql = (
-        f"UPDATE {meta.db_table} SET status = %s, sent_at = %s, claimed_until = NULL, attempts = attempts + 1, "
-        "last_error = '' WHERE id = %s AND claim_token = %s AND status = %s"
-    )
+    changes = "status = %s, sent_at = %s, claimed_until = NULL, attempts = attempts + 1, last_error = ''"
+    claimed = "id = %s AND claim_token = %s AND status = %s"
+    # Only the model's own table name is formatted in; every value is a parameter.
+    sql = f"UPDATE {meta.db_table} SET {changes} WHERE {claimed}"  # nosec B608
     params = [NotificationStatus.SENT, value("sent_at", timezone.now()), notification.pk,
               value("claim_token", token), PENDING]  # fmt: skip
     with connection.cursor() as cursor:

@@ -226,3 +226,11 @@ def test_a_match_schedule_is_whole_percents_for_the_project_years(solicitation, 
     category = {"code": "1", "title": "Local", "award_ceiling": "1", "period_months": 36, "match_schedule": schedule}
     response = api_client(grant_manager).post(f"/api/v1/solicitations/{draft.id}/categories/", category, format="json")
     assert response.status_code == 400 and response.json()["errors"][0]["field"].startswith("match_schedule")
+
+
+@pytest.mark.parametrize("report", ["ranking", "reviewers"])
+def test_reports_built_in_python_are_counted_when_asked(in_peer_review, solicitation, grant_manager, reviewer, report):
+    flow.review(in_peer_review, grant_manager, reviewer)
+    url = f"/api/v1/solicitations/{solicitation.id}/{report}/"
+    body = _ok(api_client(grant_manager).get(url + "?count=true"))
+    assert body["count"] == len(body["results"]) == 1

@@ -195,3 +195,9 @@ def test_schedule_before_the_request_is_refused(matched, coordinator):
     assert response.status_code == 400 and response.json()["code"] == "scheduled_for_before_request"
     matched.refresh_from_db()
     assert matched.scheduled_for is None and matched.case.stage == "matched"
+
+
+def test_the_queue_is_counted_when_asked(ta_request, coordinator):
+    """The queue is a list built in Python: ``?count=true`` counts it as it counts a queryset."""
+    body = api_client(coordinator).get("/api/v1/ta-requests/queue/?count=true").json()
+    assert body["count"] == 1 and [row["id"] for row in body["results"]] == [ta_request.id]

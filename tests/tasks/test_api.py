@@ -133,3 +133,12 @@ def test_the_schema_documents_the_task_endpoints(admin):
     ]  # fmt: skip
     for path in paths:
         assert path in schema["paths"], path
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-6.1e+263", "1.5", "0"])
+def test_an_id_filter_that_cannot_be_an_id_is_a_400(member, value):
+    """Id filters are whole numbers in an id's range: past it SQLite could not even bind the value (a 500)."""
+    for name in ("assignee", "assignee_organization", "case"):
+        response = api_client(member).get("/api/v1/tasks/", {name: value})
+        assert response.status_code == 400, (name, value, response.status_code)
+        assert response.json()["errors"][0]["field"] == name

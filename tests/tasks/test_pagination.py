@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from rest_framework.request import Request
+from rest_framework.test import APIRequestFactory
 
 from config import paging
+from config.api import Pagination
 from tests.helpers import api_client, count_queries
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +51,29 @@ def test_count_only_when_asked_and_it_costs_one_query(five_tasks, member):
     assert client.get("/api/v1/tasks/?page_size=2&count=true").json()["count"] == 5
 
 
-@pytest.mark.parametrize("page", ["4", "0", "-1", "two"])
+@pytest.mark.parametrize("page", ["4", "0", "-1", "two", "10001", "99999999999999999999", "9" * 5000])
 def test_unknown_page_is_a_404_in_the_error_shape(five_tasks, member, page):
     response = api_client(member).get(f"/api/v1/tasks/?page_size=2&page={page}")
     assert response.status_code == 404
     assert response.json() == {"code": "not_found", "message": "Invalid page.", "errors": []}
+
+
+def test_the_deepest_page_is_bounded_before_the_database_sees_its_offset(five_tasks, member):
+    client = api_client(member)
+    client.get("/api/v1/tasks/")  # Warm the session and content types.
+    _, sql, response = count_queries(lambda: client.get(f"/api/v1/tasks/?page={Pagination.max_page + 1}"))
+    offset = f"OFFSET {Pagination.max_page * Pagination.page_size}"
+    assert response.status_code == 404 and not [query for query in sql if offset in query]
+    assert client.get(f"/api/v1/tasks/?page={Pagination.max_page}&page_size=100").status_code == 404  # Past the end.
+
+
+@pytest.mark.parametrize("rows", [list(range(7)), tuple(range(7))])
+def test_a_list_built_in_python_is_paged_and_counted(rows):
+    request = Request(APIRequestFactory().get("/api/v1/ta-requests/queue/?page=2&page_size=3&count=true"))
+    pagination = Pagination()
+    assert pagination.paginate_queryset(rows, request) == [3, 4, 5]
+    body = pagination.get_paginated_response([3, 4, 5]).data
+    assert body["count"] == 7 and body["next"].endswith("?count=true&page=3&page_size=3")
 
 
 def test_page_size_is_bounded_and_bad_sizes_fall_back_to_the_default(member, make_task):

@@ -78,6 +78,17 @@ def test_bad_uploads_are_refused_and_nothing_is_stored(case, member, name, conte
     assert [path for path in tmp_path.rglob("*") if path.is_file()] == [], "no bytes stored"
 
 
+@pytest.mark.parametrize("extension", ["pdf", "PDF", "docx"])
+def test_a_long_name_is_shortened_before_its_extension(case, member, extension):
+    """A name past the kept length loses the end of its stem, never its extension (once read as "wrong type")."""
+    content = PDF if extension.lower() == "pdf" else docx_bytes()
+    name = "Memorandum of understanding " + "x" * 300 + f".{extension}"
+    document = documents.document_upload(case=case, actor=member, upload=upload(name, content))
+    assert len(document.original_name) == documents.NAME_MAX_LENGTH
+    assert document.original_name.startswith("Memorandum of understanding xxx")
+    assert document.original_name.endswith(f"x.{extension}")
+
+
 def test_size_limit_is_a_setting(case, member, settings):
     settings.DOCUMENT_MAX_BYTES = 100
     with pytest.raises(ServiceError) as error:
