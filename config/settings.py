@@ -117,7 +117,9 @@ TEMPLATES = [
 def _database() -> dict:
     url = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}")
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+        # Persistent connections only outside development: the development server runs each request in a new
+        # thread, whose connection nobody closes, so `make run` on PostgreSQL used up max_connections.
+        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0 if DEBUG else 60))
     except Exception as exc:  # dj-database-url raises several kinds; all mean the same to the operator.
         raise ConfigurationError("DATABASE_URL", f"is not a valid database URL ({exc})") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -27,7 +27,7 @@ PRINT_SETTINGS = (
     "from django.conf import settings\n"
     "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
     " 'name': str(settings.DATABASES['default']['NAME']), 'broker': settings.CELERY_BROKER_URL,"
-    " 'debug': settings.DEBUG}))\n"
+    " 'debug': settings.DEBUG, 'conn_max_age': settings.DATABASES['default']['CONN_MAX_AGE']}))\n"
 )
 
 
@@ -140,3 +140,12 @@ def test_debug_is_off_unless_set():
     loaded = loaded_settings(env)
 
     assert loaded["debug"] is False
+
+
+def test_development_keeps_no_database_connection_open_between_requests():
+    """The development server's threads die with their requests: a persistent connection would be left behind."""
+    url = "postgres://jmhcp@db.internal:5432/jmhcp"
+    assert loaded_settings(clean_env(DJANGO_DEBUG="1", DATABASE_URL=url))["conn_max_age"] == 0
+    assert loaded_settings(production_env(DATABASE_URL=url))["conn_max_age"] == 60
+    chosen = clean_env(DJANGO_DEBUG="1", DATABASE_URL=url, DATABASE_CONN_MAX_AGE="5")
+    assert loaded_settings(chosen)["conn_max_age"] == 5
