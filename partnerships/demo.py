@@ -10,13 +10,13 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN
 from accounts.models import Organization, User
 from partnerships.choices import Answer, MemberRole
 from partnerships.migrations.frozen import checklists_v1
 from partnerships.models import LearningSiteProfile, Partnership, TARequest
+from partnerships.selectors.partnerships import local_today
 from partnerships.services.agreements import agreement_create, agreement_sign
 from partnerships.services.assessments import (
     assessment_gap_plan,
@@ -50,7 +50,7 @@ def _partnership(pd, bh, county) -> int:
         description="Clinicians from Prairie Behavioral Health ride with CIT officers on the evening shifts.",
     )
     case_transition(case=partnership.case, name="start_planning", actor=police, comment="Planning committee formed.")
-    today = timezone.localdate()
+    today = local_today(pd)  # The partnership's own day, not the server's: they differ around midnight.
     mou = agreement_create(
         partnership=partnership,
         actor=police,
@@ -115,7 +115,7 @@ def _ta(pd, county, sheriff) -> int:
     ta_delivery_record(
         ta_request=trained,
         actor=coordinator,
-        delivered_on=timezone.localdate(),
+        delivered_on=local_today(sheriff),  # "Today" where the training took place.
         delivery_type="training",
         attendees=20,
         hours=Decimal("40"),

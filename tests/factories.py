@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import date
+from zoneinfo import ZoneInfo
+
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, Organization, OrganizationKind, Role, User
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+
+# The test organizations keep Chicago time, the server and new users New York time (the defaults): for an hour
+# each night their days differ, so an organization's date in a test comes from organization_today().
+ORGANIZATION_ZONE = "America/Chicago"
 
 
 class UserFactory(DjangoModelFactory):
@@ -34,7 +43,7 @@ class OrganizationFactory(DjangoModelFactory):
     kind = OrganizationKind.LAW_ENFORCEMENT
     state = "IL"
     jurisdiction = factory.Faker("city")
-    time_zone = "America/Chicago"
+    time_zone = ORGANIZATION_ZONE
 
 
 class MembershipFactory(DjangoModelFactory):
@@ -51,3 +60,8 @@ def member_of(organization: Organization, role: str = Role.MEMBER, **user_fields
     user = UserFactory(**user_fields)
     MembershipFactory(user=user, organization=organization, role=role)
     return user
+
+
+def organization_today() -> date:
+    """Today where the test organizations are (and the demo's): what their deadlines and dates count from."""
+    return timezone.localdate(timezone=ZoneInfo(ORGANIZATION_ZONE))

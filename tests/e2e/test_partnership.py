@@ -12,13 +12,13 @@ import re
 
 import pytest
 from django.apps import apps
-from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN, DEMO_PASSWORD, demo_load
 from partnerships.migrations.frozen import checklists_v1
 from partnerships.models import Assessment, AssessmentAnswer, Partnership, TADelivery, TARequest
 from tests.e2e.conftest import TIMEOUT_MS
 from tests.e2e.test_login import assert_accessible, sign_in
+from tests.factories import organization_today
 from workflow.models import Milestone
 
 pytestmark = pytest.mark.browser
@@ -117,7 +117,7 @@ def test_partnership_from_first_contact_to_implementing_and_ta_to_the_annual_rep
     police.get_by_label("Title").fill("Co-responder MOU")
     police.locator("label.usa-checkbox__label", has_text=PD).click()
     police.locator("label.usa-checkbox__label", has_text=BH).click()
-    police.get_by_label("Effective date").fill(timezone.localdate().isoformat())
+    police.get_by_label("Effective date").fill(organization_today().isoformat())
     submit(police, "Record the agreement")
     assert "each party now signs it" in status_text(police)
     submit(police, f"Sign for {PD}")
@@ -209,5 +209,5 @@ def test_partnership_from_first_contact_to_implementing_and_ta_to_the_annual_rep
     assert_accessible(site)
     with site.expect_download() as download:
         site.get_by_role("link", name="Download CSV").click()
-    assert download.value.suggested_filename == f"ta-report-{timezone.localdate().year}.csv"
+    assert download.value.suggested_filename == f"ta-report-{organization_today().year}.csv"
     assert police.broken_responses == clinic.broken_responses == site.broken_responses == []

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.utils import timezone
-
 from partnerships.choices import Answer
 from partnerships.models import Agreement, Assessment
 from partnerships.services.agreements import agreement_create, agreement_sign
 from partnerships.services.assessments import assessment_start, assessment_submit
+from tests.factories import organization_today
 from workflow.checklists import milestone_approve, milestone_submit
 from workflow.models import Milestone
 
 
 def sign_mou(partnership, first_actor, second_actor, first_org, second_org, **dates) -> Agreement:
-    dates.setdefault("effective_date", timezone.localdate() - timedelta(days=1))
+    dates.setdefault("effective_date", organization_today() - timedelta(days=1))
     agreement = agreement_create(
         partnership=partnership,
         actor=first_actor,

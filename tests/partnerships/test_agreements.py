@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from config.errors import Conflict, NotAllowed, ServiceError
 from partnerships.models import Agreement, AgreementParty, AgreementStatus
@@ -17,6 +16,7 @@ from partnerships.selectors.partnerships import (
 )
 from partnerships.services.agreements import agreement_create, agreement_sign
 from tests import factories
+from tests.factories import organization_today
 from workflow.models import Document
 
 from .steps import sign_mou
@@ -37,13 +37,13 @@ def mou(partnership, admin, organization, bh_org):
         kind="mou",
         title="Co-responder MOU",
         parties=[organization, bh_org],
-        effective_date=timezone.localdate(),
-        expiry_date=timezone.localdate() + timedelta(days=365),
+        effective_date=organization_today(),
+        expiry_date=organization_today() + timedelta(days=365),
     )
 
 
 def _status(agreement: Agreement, today: date | None = None) -> str:
-    return Agreement.objects.get(pk=agreement.pk).status(today or timezone.localdate())
+    return Agreement.objects.get(pk=agreement.pk).status(today or organization_today())
 
 
 def test_in_force_only_when_every_party_signed(mou, admin, bh_admin, organization, bh_org, partnership):
@@ -51,7 +51,7 @@ def test_in_force_only_when_every_party_signed(mou, admin, bh_admin, organizatio
     agreement_sign(agreement=mou, organization=organization, actor=admin)
     assert _status(mou) == AgreementStatus.AWAITING_SIGNATURES
     assert not partnership_has_mou_in_force(partnership=partnership)
-    agreement_sign(agreement=mou, organization=bh_org, actor=bh_admin, signed_on=timezone.localdate())
+    agreement_sign(agreement=mou, organization=bh_org, actor=bh_admin, signed_on=organization_today())
     assert _status(mou) == AgreementStatus.IN_FORCE
     assert partnership_has_mou_in_force(partnership=partnership)
     assert _status(mou, mou.expiry_date) == AgreementStatus.EXPIRED
@@ -84,7 +84,7 @@ def test_signing_twice_or_in_the_future_is_refused(mou, admin, organization):
 
 def test_parties_must_be_members_and_dates_in_order(partnership, admin, organization, bh_org):
     stranger = factories.OrganizationFactory(kind="behavioral_health")
-    today = timezone.localdate()
+    today = organization_today()
     cases = [
         ({"parties": [organization, stranger]}, "party_not_a_member"),
         ({"parties": [organization]}, "too_few_parties"),
@@ -107,7 +107,7 @@ def test_a_viewer_cannot_record_an_agreement(partnership, viewer, organization, 
             kind="mou",
             title="MOU",
             parties=[organization, bh_org],
-            effective_date=timezone.localdate(),
+            effective_date=organization_today(),
         )
 
 
@@ -118,7 +118,7 @@ def test_the_signed_file_is_kept_as_a_case_document(partnership, admin, organiza
         kind="information_sharing",
         title="Data sharing",
         parties=[organization, bh_org],
-        effective_date=timezone.localdate(),
+        effective_date=organization_today(),
         upload=SimpleUploadedFile("mou.pdf", PDF),
     )
     document = Document.objects.get()
@@ -133,7 +133,7 @@ def test_a_bad_file_leaves_no_agreement(partnership, admin, organization, bh_org
             kind="mou",
             title="MOU",
             parties=[organization, bh_org],
-            effective_date=timezone.localdate(),
+            effective_date=organization_today(),
             upload=SimpleUploadedFile("mou.pdf", b"MZ not a pdf"),
         )
     assert not Agreement.objects.exists() and not Document.objects.exists()

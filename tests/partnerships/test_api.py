@@ -12,6 +12,7 @@ from partnerships.services.assessments import assessment_start
 from partnerships.services.partnerships import partnership_create
 from tasks.models import Task
 from tests import factories
+from tests.factories import organization_today
 from tests.helpers import Write, api_client, assert_access_rules, assert_constant_queries
 from workflow.checklists import checklist_template_current
 from workflow.models import Case, Event, Milestone, Participant
@@ -41,7 +42,7 @@ def mou(partnership, admin, organization, bh_org):
         kind="mou",
         title="MOU",
         parties=[organization, bh_org],
-        effective_date=timezone.localdate(),
+        effective_date=organization_today(),
     )
 
 
@@ -56,7 +57,7 @@ def test_partnership_endpoints_outsider_404_viewer_403(partnership, mou, organiz
     for read in [f"/api/v1/agreements/{mou.id}/", f"/api/v1/assessments/{draft.id}/"]:
         assert_access_rules(read_url=read, writes=[], outsider=outsider, viewer=viewer, models=WATCHED)
     other = factories.OrganizationFactory(kind="other")
-    today = timezone.localdate().isoformat()
+    today = organization_today().isoformat()
     assert_access_rules(
         read_url=base,
         writes=[
@@ -215,7 +216,7 @@ def test_partnership_lists_have_constant_queries(partnership, organization, admi
                 kind="mou",
                 title="MOU",
                 parties=[organization, bh_org],
-                effective_date=timezone.localdate(),
+                effective_date=organization_today(),
             )
 
     def more_assessments(count):

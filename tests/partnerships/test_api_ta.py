@@ -6,11 +6,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from partnerships.models import LearningSiteProfile, TADelivery, TARequest
 from partnerships.services.ta import ta_delivery_record, ta_request_create, ta_request_match
 from tests import factories
+from tests.factories import organization_today
 from tests.helpers import Write, api_client, assert_access_rules, assert_constant_queries
 from workflow.models import Case, Event, Participant
 from workflow.services import case_transition
@@ -26,7 +26,7 @@ def matched(ta_request, coordinator, site_org):
 
 def test_ta_request_endpoints_outsider_404_viewer_403(matched, outsider, viewer, site_viewer, site_org):
     base = f"/api/v1/ta-requests/{matched.id}/"
-    today = timezone.localdate().isoformat()
+    today = organization_today().isoformat()
     writes = [
         Write("post", base + "schedule/", {"on": today}),
         Write(
@@ -111,7 +111,7 @@ def test_the_whole_flow_over_the_api(organization, member, coordinator, site_org
     assert ack.status_code == 200, ack.json()
     matched = site.post(f"/api/v1/ta-requests/{request['id']}/match/", {"site": site_org.id}, format="json")
     assert matched.status_code == 200 and matched.json()["stage"] == "matched"
-    today = timezone.localdate().isoformat()
+    today = organization_today().isoformat()
     delivered = site.post(
         f"/api/v1/ta-requests/{request['id']}/deliveries/",
         {"delivered_on": today, "delivery_type": "training", "attendees": 22, "hours": "8"},
@@ -133,7 +133,7 @@ def test_the_whole_flow_over_the_api(organization, member, coordinator, site_org
 )
 def test_bad_deliveries_name_the_rule(matched, coordinator, body, code):
     values = {
-        "delivered_on": timezone.localdate().isoformat(),
+        "delivered_on": organization_today().isoformat(),
         "delivery_type": "webinar",
         "attendees": 5,
         "hours": "1",
@@ -171,7 +171,7 @@ def test_ta_lists_have_constant_queries(organization, member, coordinator, site_
             ta_delivery_record(
                 ta_request=first,
                 actor=coordinator,
-                delivered_on=timezone.localdate(),
+                delivered_on=organization_today(),
                 delivery_type="site_visit",
                 hours=Decimal("2"),
                 site=factories.OrganizationFactory(is_learning_site=True),

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.utils import timezone
 
 from config.errors import Conflict
 from partnerships.models import AgreementParty, Assessment
 from partnerships.services.agreements import agreement_create, agreement_sign
 from partnerships.services.assessments import assessment_gap_plan, assessment_start
 from partnerships.services.ta import ta_request_match
+from tests.factories import organization_today
 from tests.workflow.test_concurrency import race
 from workflow.models import Event, Milestone
 from workflow.services import case_transition
@@ -41,7 +41,7 @@ def test_a_party_signs_once(partnership, admin, organization, bh_org):
         kind="mou",
         title="MOU",
         parties=[organization, bh_org],
-        effective_date=timezone.localdate(),
+        effective_date=organization_today(),
     )
     results = race(lambda: agreement_sign(agreement=mou, organization=organization, actor=admin), threads=THREADS)
     assert _outcomes(results) == {"won": 1, "Conflict": THREADS - 1}

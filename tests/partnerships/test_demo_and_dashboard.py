@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.test import RequestFactory
-from django.utils import timezone
 
 from accounts.demo import DEMO_DOMAIN, demo_load
 from accounts.models import User
@@ -12,6 +11,7 @@ from partnerships.dashboard import assessments_waiting, section
 from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
 from partnerships.models import Agreement, Assessment, LearningSiteProfile, Partnership, TARequest
 from partnerships.selectors.partnerships import agreements_expiring, partnership_has_mou_in_force
+from tests.factories import organization_today
 from workflow.machines import registry
 
 from .steps import submit_assessment
@@ -33,7 +33,7 @@ def test_demo_loads_once_through_the_services(db):
     assert partnership.case.stage == "planning" and partnership_has_mou_in_force(partnership=partnership)
     assert Assessment.objects.get().answers.filter(milestone__isnull=False).count() == 1
     assert LearningSiteProfile.objects.get().organization.name == "Madison County Sheriff's Office"
-    assert list(agreements_expiring(today=timezone.localdate(), within_days=90)) == [
+    assert list(agreements_expiring(today=organization_today(), within_days=90)) == [
         Agreement.objects.get(kind="information_sharing")
     ]
     assert {ta.case.stage for ta in TARequest.objects.all()} == {"delivered", "received"}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from partnerships.models import (
     Agreement,
@@ -20,6 +19,7 @@ from partnerships.services.assessments import assessment_start
 from partnerships.services.partnerships import partnership_create
 from tasks.models import Task
 from tests import factories
+from tests.factories import organization_today
 from tests.helpers import Write, assert_access_rules, assert_constant_queries
 from workflow.models import Case, Event, Milestone, Participant
 
@@ -43,7 +43,7 @@ def mou(partnership, admin, organization, bh_org):
         kind="mou",
         title="Co-responder MOU",
         parties=[organization, bh_org],
-        effective_date=timezone.localdate(),
+        effective_date=organization_today(),
     )
 
 

@@ -6,12 +6,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 from openpyxl import load_workbook
 
 from partnerships.models import LearningSiteProfile, TADelivery, TARequest
 from partnerships.services.ta import ta_delivery_record, ta_request_create, ta_request_match
 from tests import factories
+from tests.factories import organization_today
 from tests.helpers import Write, assert_access_rules, assert_constant_queries
 from workflow.models import Case, Event, Participant
 from workflow.services import case_transition
@@ -29,7 +29,7 @@ def matched(ta_request, coordinator, site_org):
 
 def test_request_page_outsider_404_and_viewers_refused(matched, outsider, viewer, site_viewer, site_org):
     base = f"/ta/{matched.id}/"
-    today = timezone.localdate().isoformat()
+    today = organization_today().isoformat()
     writes = [
         Write("post", base + "schedule/", {"on": today}),
         Write(
@@ -97,7 +97,7 @@ def test_coordinator_sees_the_queue_and_the_request_forms(ta_request, coordinato
 def test_negative_attendees_answer_400_with_the_rule(matched, coordinator):
     response = browser(coordinator).post(
         f"/ta/{matched.id}/deliveries/",
-        {"delivered_on": timezone.localdate().isoformat(), "delivery_type": "training", "attendees": -2, "hours": "3"},
+        {"delivered_on": organization_today().isoformat(), "delivery_type": "training", "attendees": -2, "hours": "3"},
     )
     assert response.status_code == 400
     assert "The attendee count cannot be below zero." in response.content.decode()
@@ -108,12 +108,12 @@ def test_report_page_and_exports(matched, coordinator, grant_manager, member, ou
     ta_delivery_record(
         ta_request=matched,
         actor=coordinator,
-        delivered_on=timezone.localdate(),
+        delivered_on=organization_today(),
         delivery_type="training",
         attendees=18,
         hours=Decimal("6"),
     )
-    year = timezone.localdate().year
+    year = organization_today().year
     for user in (member, outsider):
         for url in ("/ta/report/", "/ta/report.csv", "/ta/report.xlsx"):
             assert browser(user).get(url).status_code == 404, (user, url)

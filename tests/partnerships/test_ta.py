@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 import time_machine
-from django.utils import timezone
 
 from accounts.models import OrganizationKind, Role
 from config.errors import Conflict, NotAllowed, ServiceError
@@ -16,6 +15,7 @@ from partnerships.models import TADelivery
 from partnerships.selectors.ta import ta_queue, ta_request_list
 from partnerships.services.ta import ta_delivery_record, ta_request_create, ta_request_match, ta_request_schedule
 from tests import factories
+from tests.factories import organization_today
 from workflow.models import Case, Participant
 from workflow.services import case_transition
 
@@ -45,7 +45,7 @@ def _matched(ta_request, coordinator, site):
 
 def _deliver(ta_request, actor, **fields):
     fields = {
-        "delivered_on": timezone.localdate(),
+        "delivered_on": organization_today(),
         "delivery_type": "training",
         "hours": Decimal("4"),
         "attendees": 24,
@@ -192,9 +192,9 @@ def test_the_match_transition_alone_needs_a_site(ta_request, coordinator):
 def test_schedule_deliver_close(ta_request, coordinator, site_org, member):
     _matched(ta_request, coordinator, site_org)
     with pytest.raises(NotAllowed):
-        ta_request_schedule(ta_request=ta_request, on=timezone.localdate(), actor=member)
+        ta_request_schedule(ta_request=ta_request, on=organization_today(), actor=member)
     scheduled = ta_request_schedule(
-        ta_request=ta_request, on=timezone.localdate() + timedelta(days=10), actor=coordinator
+        ta_request=ta_request, on=organization_today() + timedelta(days=10), actor=coordinator
     )
     assert scheduled.case.stage == "scheduled"
     delivery = _deliver(ta_request, coordinator)

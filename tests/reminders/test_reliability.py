@@ -21,6 +21,7 @@ from reminders.services.sweep import reminders_sweep as sweep_here
 from reminders.tasks import notifications_deliver, reminders_sweep
 from tasks.services.task import task_create
 from tests import factories
+from tests.factories import organization_today
 from tests.helpers import api_client
 from tests.reminders.real_services import PrivateRedis, SMTPSink, Worker, celery_publishing_to, send, wait_for
 from tests.workflow import machines
@@ -79,7 +80,7 @@ def people(transactional_db):
 
 
 def tomorrow():
-    return timezone.localdate() + timedelta(days=1)
+    return organization_today() + timedelta(days=1)
 
 
 def heartbeat_after(name: str, moment) -> bool:

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
 from accounts.models import Role
 from tasks.services.task import task_create
 from tests import factories
+from tests.factories import organization_today
 from tests.workflow.conftest import bja, case, grant_manager, partner, partner_org, peer_reviewer, prep_template
 
 __all__ = ["bja", "case", "grant_manager", "partner", "partner_org", "peer_reviewer", "prep_template"]
@@ -36,7 +36,7 @@ def make_task(case, admin, member):
         if "assignee" not in fields and "assignee_organization" not in fields:
             fields["assignee"] = member
         if "due_in" in fields:
-            fields["due_date"] = timezone.localdate() + timedelta(days=fields.pop("due_in"))
+            fields["due_date"] = organization_today() + timedelta(days=fields.pop("due_in"))
         return task_create(case=fields.pop("case", case), **fields)
 
     return make

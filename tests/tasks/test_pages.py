@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
@@ -70,9 +71,11 @@ def test_a_refused_create_shows_the_error_next_to_the_field(case, admin):
 
 
 def test_my_tasks_are_overdue_first_and_dated_in_my_time_zone(make_task, member):
-    make_task(title="Later", due_in=6)
-    make_task(title="Late", due_in=-3)
-    make_task(title="Blocked one", due_in=2)
+    # Counted from the reader's day, in the reader's zone (New York), whatever the organization's (Chicago).
+    today = timezone.localdate(timezone=ZoneInfo(member.time_zone))
+    make_task(title="Later", due_date=today + timedelta(days=6))
+    make_task(title="Late", due_date=today - timedelta(days=3))
+    make_task(title="Blocked one", due_date=today + timedelta(days=2))
     page = browser(member).get("/tasks/").content.decode()
 
     assert page.index("Late") < page.index("Blocked one") < page.index("Later")
