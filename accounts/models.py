@@ -253,7 +253,24 @@ class SecurityEventQuerySet(models.QuerySet):
         raise AppendOnlyError("The security log is append-only.")
 
 
-class SecurityEvent(models.Model):
+class AppendOnlyLogRow(models.Model):
+    """A row of the security log: written once, never changed or deleted (a PostgreSQL trigger refuses it too)."""
+
+    objects = SecurityEventQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The security log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The security log is append-only.")
+
+
+class SecurityEvent(AppendOnlyLogRow):
     """One line of the security log: who signed in, failed to, changed a factor, a token, a role or a grant.
 
     Append-only like the case event log: refused by the queryset, by ``save()`` and, on PostgreSQL, by a
@@ -275,8 +292,6 @@ class SecurityEvent(models.Model):
         Organization, through="SecurityEventOrganization", related_name="security_events", blank=True
     )
 
-    objects = SecurityEventQuerySet.as_manager()
-
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["user", "kind", "at"], name="security_event_user_kind_idx")]
@@ -284,22 +299,12 @@ class SecurityEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
 
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The security log is append-only.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The security log is append-only.")
-
-
-class SecurityEventOrganization(models.Model):
+class SecurityEventOrganization(AppendOnlyLogRow):
     """An organization an event concerns: its admins read the event in the organization's security log."""
 
     event = models.ForeignKey(SecurityEvent, on_delete=models.PROTECT, related_name="organization_links")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="security_event_links")
-
-    objects = SecurityEventQuerySet.as_manager()
 
     class Meta:
         constraints = [
@@ -308,11 +313,3 @@ class SecurityEventOrganization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.organization_id}"
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AppendOnlyError("The security log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AppendOnlyError("The security log is append-only.")
