@@ -39,14 +39,12 @@ def _task(request: HttpRequest, task_id: int) -> Task:
         raise Http404("Task not found.") from None
 
 
-def _can_work(user, case: Case) -> bool:
-    rights = case_rights(user=user, case=case)
+def _works_on(rights: set[str]) -> bool:
     return EDIT in rights or REVIEW in rights
 
 
-def _can_watch(user, case: Case) -> bool:
-    """Everyone who sees the case but a peer reviewer, whose name would show among the followers."""
-    return not reviews_anonymously(case_rights(user=user, case=case))
+def _can_work(user, case: Case) -> bool:
+    return _works_on(case_rights(user=user, case=case))
 
 
 def _listing(request: HttpRequest, queryset, **filter_options) -> dict:
@@ -157,7 +155,8 @@ def organization_reassign(request: HttpRequest, organization_id: int) -> HttpRes
 
 
 def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
-    can_work = _can_work(request.user, task.case)
+    rights = case_rights(user=request.user, case=task.case)
+    can_work = _works_on(rights)
     milestones = list(Milestone.objects.filter(case=task.case).order_by("order", "id"))
     edit_form = forms.get("edit_form") or TaskForm(
         groups=selectors.assignable_groups(case=task.case),
@@ -172,7 +171,8 @@ def _task_context(request: HttpRequest, task: Task, **forms) -> dict:
         "task": task,
         "case": task.case,
         "can_work": can_work,
-        "can_watch": can_work or _can_watch(request.user, task.case),
+        # Everyone who sees the case but a peer reviewer, whose name would show among the followers.
+        "can_watch": not reviews_anonymously(rights),
         "watching": task.watchers.filter(pk=request.user.pk).exists(),
         "watchers": list(task.watchers.all()),
         "comments": list(selectors.comment_list_for_user(user=request.user, task=task)),
