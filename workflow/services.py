@@ -22,6 +22,7 @@ from workflow.access import (
     rights_remember,
 )
 from workflow.errors import GuardFailed
+from workflow.events import event_announce
 from workflow.machines import Transition, registry
 from workflow.models import Audience, Case, CaseUserPermission, Event, Participant, ParticipantRole
 
@@ -36,7 +37,9 @@ def event_record(
     """
     if audience == Audience.ALL and actor is not None and reviews_anonymously(rights_checked(case=case, user=actor)):
         audience = Audience.REVIEWERS
-    return Event.objects.create(case=case, actor=actor, verb=verb, data=data or {}, audience=audience)
+    event = Event.objects.create(case=case, actor=actor, verb=verb, data=data or {}, audience=audience)
+    event_announce(event)
+    return event
 
 
 def _grant_audience(permission: str) -> str:
