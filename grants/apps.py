@@ -7,6 +7,7 @@ class GrantsConfig(AppConfig):
 
     def ready(self) -> None:
         from grants import machines
+        from grants.announcements import register_announcements
         from grants.awards import machine as award_machine
         from grants.reminders import register_deadline_sources
         from workflow.machines import registry
@@ -14,3 +15,4 @@ class GrantsConfig(AppConfig):
         registry.register(machines.MACHINE)
         registry.register(award_machine.MACHINE)
         register_deadline_sources()
+        register_announcements()

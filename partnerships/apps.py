@@ -6,8 +6,12 @@ class PartnershipsConfig(AppConfig):
     verbose_name = "Partnerships and technical assistance"
 
     def ready(self) -> None:
+        from partnerships.announcements import register_announcements
         from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
+        from partnerships.reminders import register_reminders
         from workflow.machines import registry
 
         registry.register(PARTNERSHIP_MACHINE)
         registry.register(TA_REQUEST_MACHINE)
+        register_reminders()
+        register_announcements()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.models import Deadline, Notification
-from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND
+from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, NOTICE_KINDS
 from reminders.registry import registry
 from reminders.windows import describe, rel_day
 
@@ -26,6 +26,8 @@ def kind_label(kind: str) -> str:
         return "Task assignments and comments"
     if kind == DIGEST_KIND:
         return "Daily digest"
+    if kind in NOTICE_KINDS:
+        return NOTICE_KINDS[kind]
     return f"{registry.get(kind).label} due dates" if kind in registry else kind.replace("_", " ").capitalize()
 
 
@@ -56,6 +58,11 @@ def due_in_zone(deadline: Deadline, zone: str) -> tuple[str, str]:
             deadline.due_date.isoformat(),
         )
     moment = datetime.combine(deadline.due_date, deadline.due_time, tzinfo=ZoneInfo(deadline.time_zone))
+    return moment_in_zone(moment, zone)
+
+
+def moment_in_zone(moment: datetime, zone: str) -> tuple[str, str]:
+    """A moment as the recipient reads it, with their zone named ("… at 3:00 PM EST"), and its ISO form."""
     local = moment.astimezone(ZoneInfo(zone))
     hour = local.strftime("%I:%M %p").lstrip("0")
     return f"{local:%A, %B} {local.day}, {local.year} at {hour} {local.tzname()}", local.isoformat()
@@ -64,6 +71,11 @@ def due_in_zone(deadline: Deadline, zone: str) -> tuple[str, str]:
 def _item(notification: Notification, zone: str, now: datetime) -> dict:
     deadline = notification.deadline
     item = {"notification": notification, "link": settings.SITE_URL + notification.url, "case": notification.case}
+    if deadline is None:
+        # An announcement or a clock: what it says beyond the case (a comment, a due time), and when it happened.
+        on_case = f"On “{notification.case.title}”." if notification.case else ""
+        item["body"] = notification.body.removeprefix(on_case).strip()
+        item["when"], item["when_iso"] = moment_in_zone(notification.created_at, zone)
     if deadline is not None:
         item["due"], item["due_iso"] = due_in_zone(deadline, zone)
         item["rel"] = rel_day(deadline.due_date, deadline.time_zone, now)

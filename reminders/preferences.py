@@ -13,11 +13,22 @@ from reminders.windows import Policy, Windows
 
 ACTIVITY_KIND = "task_activity"
 DIGEST_KIND = "digest"
+# Kinds that are not deadlines (outcome announcements, TA clocks), registered by the apps that write them:
+# key -> what people read on their preferences page and in an email's unsubscribe line.
+NOTICE_KINDS: dict[str, str] = {}
 STATUS_FOR_CHANNEL = {
     Channel.EMAIL: NotificationStatus.PENDING,
     Channel.DIGEST: NotificationStatus.DIGEST,
     Channel.IN_APP: NotificationStatus.IN_APP,
 }
+
+
+def notice_kind_register(key: str, label: str) -> str:
+    """Declare a kind of notification people choose email, digest or in-app for (from ``AppConfig.ready()``)."""
+    if key in (ACTIVITY_KIND, DIGEST_KIND):
+        raise ValueError(f"{key!r} is reserved")
+    NOTICE_KINDS[key] = label
+    return key
 
 
 def windows_of(preference: ReminderPreference | None, policy: Policy) -> Windows:

@@ -73,6 +73,11 @@ class DeadlineSource:
     feed_filter: callable(user) -> Q on Deadline narrowing this source's rows in that user's calendar feed.
     discover: True lets each sweep find new, moved and closed items itself (one anti-join over the open
         items); set False when the owning app calls ``deadline_sync`` in the same transaction as each change.
+    fixed_windows: (window name, day relative to the due date) pairs sent to every recipient whatever their
+        "days before" choices, e.g. (("before-60", -60), ("expired", 0)); no overdue reminders, no escalation.
+        Empty: the per-person windows of ``reminders.windows``.
+    subject: callable(title, rel) -> the email's subject, naming the action (rel: today minus the due date);
+        default "<label> “<title>” is due in 5 days".
     """
 
     key: str
@@ -87,6 +92,12 @@ class DeadlineSource:
     url: Callable | None = None
     feed_filter: Callable | None = None
     discover: bool = True
+    fixed_windows: tuple[tuple[str, int], ...] = ()
+    subject: Callable[[str, int], str] | None = None
+
+    def fire_rels(self, policy) -> list[int]:
+        """The days on which one of this source's windows may start (the sweep's stops)."""
+        return sorted({rel for _, rel in self.fixed_windows}) if self.fixed_windows else policy.fire_rels()
 
     def url_for(self, deadline) -> str:
         if self.url is not None:
@@ -101,6 +112,18 @@ class DeadlineSource:
 class Registry:
     def __init__(self) -> None:
         self._sources: dict[str, DeadlineSource] = {}
+        self._clocks: dict[str, Callable] = {}
+
+    def register_clock(self, key: str, check: Callable) -> None:
+        """A clock kept to the minute rather than the day (a TA request's 48 business hours): each sweep calls
+        ``check(now=...)``, which writes its own notifications with once-only keys and returns how many."""
+        self._clocks[key] = check
+
+    def unregister_clock(self, key: str) -> None:
+        self._clocks.pop(key, None)
+
+    def clocks(self) -> list[Callable]:
+        return list(self._clocks.values())
 
     def register(self, source: DeadlineSource) -> DeadlineSource:
         if source.key in ("task_activity", "digest"):

@@ -91,6 +91,16 @@ def latest_window(first_rel: int, last_rel: int, windows: Windows, policy: Polic
     return None
 
 
+def latest_fixed_window(first_rel: int, last_rel: int, fixed: tuple[tuple[str, int], ...]) -> str | None:
+    """Of a source's fixed windows (name, day), the latest that opened between two days (inclusive).
+
+    Fixed windows are the same for everyone (an agreement expiring: 60, 30, 7 days before, then expired);
+    a sweep that runs late sends the latest one it missed, once, like ``latest_window``.
+    """
+    opened = [(rel, name) for name, rel in fixed if first_rel <= rel <= last_rel]
+    return max(opened)[1] if opened else None
+
+
 def escalates(first_rel: int, last_rel: int, policy: Policy) -> bool:
     """Whether the days swept reach the escalation day while reminders still run (its key makes it once)."""
     return policy.escalate_after <= last_rel and first_rel <= policy.overdue_stop
@@ -110,13 +120,16 @@ def opening(due: date, rel: int, zone: str, policy: Policy) -> datetime:
     return local.astimezone(UTC)
 
 
-def next_remind_at(due: date, zone: str, now: datetime, policy: Policy, *, catch_up: bool) -> datetime | None:
+def next_remind_at(
+    due: date, zone: str, now: datetime, policy: Policy, *, catch_up: bool, rels: list[int] | None = None
+) -> datetime | None:
     """When the sweep should look at this deadline next, or None when no reminder is left.
 
     `catch_up` (a new or moved deadline): if today is already inside a window,
     look now, so a task created the day before it is due still gets "due tomorrow".
+    `rels`: the days a window may start (a source's fixed windows); default: the policy's.
     """
-    rels = policy.fire_rels()
+    rels = sorted(rels) if rels else policy.fire_rels()
     today = rel_day(due, zone, now)
     if catch_up and rels[0] <= today <= rels[-1]:
         return now

@@ -71,7 +71,10 @@ def participant_add(*, case: Case, organization: Organization, role: str, actor:
         raise Conflict(f"{organization} already takes part in this case.", field="organization", code="duplicate")
     participant = Participant.objects.create(case=case, organization=organization, role=role)
     event_record(
-        case=case, actor=actor, verb="participant.added", data={"organization": organization.name, "role": role}
+        case=case,
+        actor=actor,
+        verb="participant.added",
+        data={"organization": organization.name, "organization_id": organization.pk, "role": role},
     )
     return participant
 

@@ -90,7 +90,9 @@ def deadline_sync(*, source: str, object_ids: Iterable[int], now: datetime | Non
             "due_time": row.get("r_time"),
             "time_zone": row["r_zone"],
         }
-        plan = next_remind_at(values["due_date"], values["time_zone"], now, policy, catch_up=True)
+        plan = next_remind_at(
+            values["due_date"], values["time_zone"], now, policy, catch_up=True, rels=src.fire_rels(policy)
+        )
         if deadline is None:
             created.append(Deadline(source=source, object_id=object_id, next_remind_at=plan, updated_at=now, **values))
             continue

@@ -25,7 +25,16 @@ from reminders.preferences import windows_of
 from reminders.registry import registry
 from reminders.services.deadlines import deadlines_discover
 from reminders.services.outbox import notification_build, outbox_add, recipients_load
-from reminders.windows import ESCALATION, Policy, describe, escalates, latest_window, next_remind_at, rel_day
+from reminders.windows import (
+    ESCALATION,
+    Policy,
+    describe,
+    escalates,
+    latest_fixed_window,
+    latest_window,
+    next_remind_at,
+    rel_day,
+)
 
 logger = logging.getLogger(__name__)
 SWEEP_BATCH = 2000
@@ -73,7 +82,7 @@ def _notifications_for(batch: list[Deadline], now: datetime, policy: Policy) -> 
             continue
         source = registry.get(key)
         reminded.update(source.recipients(deadlines))
-        late = [deadline for deadline in deadlines if escalates(*days[deadline.id], policy)]
+        late = [d for d in deadlines if not source.fixed_windows and escalates(*days[d.id], policy)]
         if late:
             escalated.update(source.escalation(late))
     everyone = {user for group in (*reminded.values(), *escalated.values()) for user in group}
@@ -97,9 +106,16 @@ def _notifications_for(batch: list[Deadline], now: datetime, policy: Policy) -> 
         }
         for user_id in sorted(reminded.get(deadline.id, ())):
             if user_id in users:
-                window = latest_window(first, last, windows_of(preferences.get(user_id), policy), policy)
+                if source.fixed_windows:
+                    window = latest_fixed_window(first, last, source.fixed_windows)
+                else:
+                    window = latest_window(first, last, windows_of(preferences.get(user_id), policy), policy)
                 if window:
-                    subject = _subject(source.label, deadline.title, last, escalation=False)
+                    subject = (
+                        source.subject(deadline.title, last)
+                        if source.subject
+                        else _subject(source.label, deadline.title, last, escalation=False)
+                    )
                     notifications.append(_build(users[user_id], preferences.get(user_id), window, subject, common))
         for user_id in sorted(escalated.get(deadline.id, ())):
             if user_id in users:
@@ -114,7 +130,8 @@ def _replan(batch: list[Deadline], now: datetime, policy: Policy) -> None:
     for deadline in batch:
         planned = None
         if deadline.source in registry:
-            planned = next_remind_at(deadline.due_date, deadline.time_zone, now, policy, catch_up=False)
+            rels = registry.get(deadline.source).fire_rels(policy)
+            planned = next_remind_at(deadline.due_date, deadline.time_zone, now, policy, catch_up=False, rels=rels)
         by_value[planned].append(deadline.id)
     for planned, ids in by_value.items():
         Deadline.objects.filter(id__in=ids).update(next_remind_at=planned)
@@ -143,6 +160,9 @@ def reminders_sweep(*, now: datetime | None = None, batch_size: int = SWEEP_BATC
             _replan(batch, now, policy)
         result.deadlines += len(batch)
         result.notifications += len(notifications)
+    for check in registry.clocks():
+        with transaction.atomic():
+            result.notifications += check(now=now)
     heartbeat_record(name="reminders-sweep")
     logger.log(
         logging.INFO if result.deadlines or result.discovered else logging.DEBUG,
