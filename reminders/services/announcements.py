@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import reverse
 from django.utils import timezone
 
 from reminders.services.outbox import notification_build, outbox_add, recipients_load
@@ -79,7 +81,13 @@ class Announcement:
         return self.subject.format_map(fields)
 
     def url_for(self, event) -> str:
-        return self.url(event) if self.url else event.case.get_absolute_url()
+        if self.url:
+            return self.url(event)
+        try:
+            return event.case.get_absolute_url()
+        except ObjectDoesNotExist:
+            # The domain row the page needs is written after the case is opened (a partnership's "case.opened").
+            return reverse("case-detail", args=[event.case_id])
 
 
 class AnnouncementRegistry:
