@@ -91,13 +91,14 @@ def latest_window(first_rel: int, last_rel: int, windows: Windows, policy: Polic
     return None
 
 
-def latest_fixed_window(first_rel: int, last_rel: int, fixed: tuple[tuple[str, int], ...]) -> str | None:
-    """Of a source's fixed windows (name, day), the latest that opened between two days (inclusive).
+def latest_fixed_window(last_rel: int, fixed: tuple[tuple[str, int], ...]) -> str | None:
+    """Of a source's fixed windows (name, day), the one day `last_rel` is in: the latest that has opened.
 
-    Fixed windows are the same for everyone (an agreement expiring: 60, 30, 7 days before, then expired);
-    a sweep that runs late sends the latest one it missed, once, like ``latest_window``.
+    Fixed windows are the same for everyone (an agreement expiring: 60, 30, 7 days before, then expired).
+    Each runs until the next opens, so a sweep that runs late, or an item recorded 20 days before its date,
+    sends the window it is in (30 days), once (the key), like ``latest_window``.
     """
-    opened = [(rel, name) for name, rel in fixed if first_rel <= rel <= last_rel]
+    opened = [(rel, name) for name, rel in fixed if rel <= last_rel]
     return max(opened)[1] if opened else None
 
 

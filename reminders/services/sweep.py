@@ -107,7 +107,7 @@ def _notifications_for(batch: list[Deadline], now: datetime, policy: Policy) -> 
         for user_id in sorted(reminded.get(deadline.id, ())):
             if user_id in users:
                 if source.fixed_windows:
-                    window = latest_fixed_window(first, last, source.fixed_windows)
+                    window = latest_fixed_window(last, source.fixed_windows)
                 else:
                     window = latest_window(first, last, windows_of(preferences.get(user_id), policy), policy)
                 if window:
