@@ -74,7 +74,7 @@ def test_an_announcement_email_says_what_happened_when_in_the_readers_zone_and_w
         assert "Tuesday, January 12, 2027 at 1:30 PM PST" in body, "3:30 PM in Chicago is 1:30 PM in Los Angeles"
         assert "Comment: Thank you, filed with the county." in body
         assert f"{SITE}/cases/{case.pk}/" in body
-    assert "Stop emails for \"Milestone decisions (approved, sent back)\"" in email.body
+    assert 'Stop emails for "Milestone decisions (approved, sent back)"' in email.body
 
     response = Client(enforce_csrf_checks=True).post(unsubscribe_link(email.body).removeprefix(SITE))
     assert response.status_code == 200
