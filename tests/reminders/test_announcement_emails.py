@@ -79,3 +79,24 @@ def test_an_announcement_email_says_what_happened_when_in_the_readers_zone_and_w
     response = Client(enforce_csrf_checks=True).post(unsubscribe_link(email.body).removeprefix(SITE))
     assert response.status_code == 200
     assert ReminderPreference.objects.get(user=submitter).channels == {"milestone_decisions": Channel.IN_APP}
+
+
+def test_an_announcement_in_the_daily_digest_keeps_its_time_and_comment(case, organization, admin):
+    from reminders.services.digests import digests_start
+    from reminders.services.inbox import preference_update
+
+    submitter = factories.member_of(organization, Role.MEMBER, full_name="Dee Gest", time_zone="America/New_York")
+    preference_update(user=submitter, channels={"milestone_decisions": Channel.DIGEST})
+    milestone = milestone_add(case=case, actor=admin, title="Name the crisis line")
+    milestone_submit(milestone=milestone, actor=submitter)
+    with time_machine.travel(datetime(2027, 1, 12, 15, 30, tzinfo=CHICAGO), tick=False):
+        milestone_approve(milestone=milestone, actor=admin, comment="Good.")
+    with time_machine.travel(datetime(2027, 1, 13, 8, 0, tzinfo=ZoneInfo("America/New_York")), tick=False):
+        assert digests_start() == 1
+        notifications_deliver()
+    digest = next(message for message in mail.outbox if message.to == [submitter.email])
+    assert "NEWS" in digest.body
+    assert "Approved: “Name the crisis line” on “Co-responder program” (Tuesday, January 12, 2027 at 4:30 PM EST)" in (
+        digest.body
+    )
+    assert "Comment: Good." in digest.body and "Comment: Good." in digest.alternatives[0][0]
