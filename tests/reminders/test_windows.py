@@ -151,3 +151,13 @@ def test_a_day_in_the_plan_is_a_whole_local_day_even_across_dst():
     second = next_remind_at(due, CHICAGO, first, POLICY, catch_up=False)
     assert (first, second) == (datetime(2026, 10, 31, 12, 0, tzinfo=UTC), datetime(2026, 11, 3, 13, 0, tzinfo=UTC))
     assert second - first == timedelta(hours=24 * 3 + 1), "from due day 07:00 CDT to 3 days later 07:00 CST"
+
+
+def test_fixed_windows_each_run_until_the_next_opens():
+    from reminders.windows import latest_fixed_window
+
+    fixed = (("before-60", -60), ("before-30", -30), ("before-7", -7), ("expired", 0))
+    assert latest_fixed_window(-61, fixed) is None
+    assert [latest_fixed_window(rel, fixed) for rel in (-60, -31, -30, -8, -7, -1, 0, 5)] == [
+        "before-60", "before-60", "before-30", "before-30", "before-7", "before-7", "expired", "expired",
+    ]  # fmt: skip
