@@ -133,7 +133,8 @@ def test_adding_a_participant_writes_one_event(case, admin):
         verb="participant.added",
         actor=admin,
     )
-    assert event.data == {"organization": "County Crisis Team", "role": "partner"}
+    # The id lets the added organization's admins be told (partnerships/announcements.py).
+    assert event.data == {"organization": "County Crisis Team", "organization_id": other.pk, "role": "partner"}
 
 
 def test_instantiating_a_checklist_writes_one_event(case, admin):
