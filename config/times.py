@@ -41,7 +41,7 @@ def export_moment(moment: datetime | None) -> datetime | None:
     """
     if moment is None:
         return None
-    return timezone.localtime(moment).replace(tzinfo=None)
+    return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
 def export_header(title: str) -> str:
