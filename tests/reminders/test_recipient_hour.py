@@ -3,16 +3,18 @@ their own zone: a partner in Los Angeles on a New York case gets the 07:00 remin
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 
+from reminders.emails import notification_email
 from reminders.models import Notification, NotificationStatus, ReminderPreference
 from reminders.preferences import not_before_hour
 from reminders.services.delivery import notifications_claim
 from reminders.services.sweep import reminders_sweep
+from tests.helpers import times_without_zone
 
 pytestmark = pytest.mark.django_db
 NEW_YORK = ZoneInfo("America/New_York")
@@ -95,3 +97,20 @@ def test_a_quiet_day_still_wins_over_the_hour(new_york_case, make_task, member, 
 )
 def test_not_before_hour(now, expected):
     assert not_before_hour(now, "America/Los_Angeles", 7) == expected
+
+
+def test_the_email_writes_the_due_time_in_the_recipients_zone_and_names_that_zone(
+    new_york_case, make_task, member, settings
+):
+    member.time_zone = "America/Los_Angeles"
+    member.save(update_fields=["time_zone"])
+    with time_machine.travel(datetime(2027, 3, 8, 12, 0, tzinfo=NEW_YORK), tick=False):
+        make_task(due_date=date(2027, 3, 9), due_time=time(17, 0))
+        reminders_sweep()
+        email = notification_email(_reminder(member))
+    html = email.alternatives[0][0]
+    for body in (email.body, html):
+        assert "at 2:00 PM PST" in body, "5 PM in New York is 2 PM in Los Angeles (PST until Mar 14)"
+        assert "Times are in your time zone, America/Los Angeles" in body
+        assert "/accounts/profile/" in body
+        assert times_without_zone(body) == []
