@@ -75,7 +75,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
     # Until a person picks a zone (profile page or API), theirs follows their first organization's: it is set
     # when they join one (`membership_accept`). Stored rather than looked up, so a sweep reads no memberships.
-    time_zone_chosen = models.BooleanField(default=False, help_text="The person picked their time zone themselves.")
+    # db_default: the demo and benchmark loaders insert users with raw SQL.
+    time_zone_chosen = models.BooleanField(
+        default=False, db_default=False, help_text="The person picked their time zone themselves."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the admin site and act as site staff.")
     date_joined = models.DateTimeField(default=timezone.now)

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='time_zone_chosen',
-            field=models.BooleanField(default=False, help_text='The person picked their time zone themselves.'),
+            field=models.BooleanField(db_default=False, default=False, help_text='The person picked their time zone themselves.'),
         ),
         migrations.AlterField(
             model_name='organization',
