@@ -40,9 +40,15 @@ class MeSerializer(serializers.ModelSerializer):
     def get_memberships(self, user: User) -> list[dict]:
         return MembershipBriefSerializer(selectors.user_memberships(user=user), many=True).data
 
+    def update(self, user: User, validated_data: dict) -> User:
+        return services.user_profile_update(
+            user=user, full_name=validated_data.get("full_name"), time_zone=validated_data.get("time_zone")
+        )
+
 
 class MeView(RetrieveUpdateAPIView):
-    """The signed-in user: name, time zone and organizations with roles."""
+    """The signed-in user: name, time zone and organizations with roles. PATCH `time_zone` to pick a zone
+    (one of the page's list, an IANA name); until then it is the first organization's."""
 
     serializer_class = MeSerializer
     http_method_names = ["get", "patch", "head", "options"]

@@ -1,6 +1,6 @@
 from django import forms
 
-from accounts.models import Organization, Role, roles_for_kind
+from accounts.models import TIME_ZONE_CHOICES, Organization, Role, roles_for_kind
 
 
 def _role_choices(organization: Organization) -> list[tuple[str, str]]:
@@ -42,4 +42,13 @@ class EnrolmentForm(forms.Form):
         max_length=10,
         help_text="After adding the account, enter the 6-digit code the app shows.",
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ProfileForm(forms.Form):
+    full_name = forms.CharField(label="Full name", max_length=150, required=False)
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=TIME_ZONE_CHOICES,
+        help_text="Times on pages, in emails and in exports are shown in this zone, with its name.",
     )

@@ -8,7 +8,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-TIME_ZONE_CHOICES = sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones() if "/" in name)
+# The zones of the United States and its territories first, most people's first, then every other zone by name.
+US_TIME_ZONES = [
+    ("America/New_York", "Eastern Time (New York)"),
+    ("America/Chicago", "Central Time (Chicago)"),
+    ("America/Denver", "Mountain Time (Denver)"),
+    ("America/Phoenix", "Mountain Time without daylight saving (Phoenix)"),
+    ("America/Los_Angeles", "Pacific Time (Los Angeles)"),
+    ("America/Anchorage", "Alaska Time (Anchorage)"),
+    ("Pacific/Honolulu", "Hawaii Time (Honolulu)"),
+    ("America/Puerto_Rico", "Atlantic Time (Puerto Rico)"),
+    ("America/St_Thomas", "Atlantic Time (U.S. Virgin Islands)"),
+    ("Pacific/Guam", "Chamorro Time (Guam)"),
+    ("Pacific/Saipan", "Chamorro Time (Northern Mariana Islands)"),
+    ("Pacific/Pago_Pago", "Samoa Time (American Samoa)"),
+]
+_US_ZONE_NAMES = {name for name, _ in US_TIME_ZONES}
+TIME_ZONE_CHOICES = US_TIME_ZONES + sorted(
+    (name, name.replace("_", " "))
+    for name in zoneinfo.available_timezones()
+    if "/" in name and name not in _US_ZONE_NAMES
+)
 US_STATES = [
     ("AL", "Alabama"), ("AK", "Alaska"), ("AZ", "Arizona"), ("AR", "Arkansas"), ("CA", "California"),
     ("CO", "Colorado"), ("CT", "Connecticut"), ("DE", "Delaware"), ("DC", "District of Columbia"),
@@ -53,6 +73,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=150, blank=True)
     time_zone = models.CharField(max_length=64, choices=TIME_ZONE_CHOICES, default="America/New_York")
+    # Until a person picks a zone (profile page or API), theirs follows their first organization's: it is set
+    # when they join one (`membership_accept`). Stored rather than looked up, so a sweep reads no memberships.
+    # db_default: the demo and benchmark loaders insert users with raw SQL.
+    time_zone_chosen = models.BooleanField(
+        default=False, db_default=False, help_text="The person picked their time zone themselves."
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May use the admin site and act as site staff.")
     date_joined = models.DateTimeField(default=timezone.now)

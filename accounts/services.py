@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
@@ -27,7 +28,7 @@ from accounts.models import (
 )
 from accounts.security_log import security_event_record
 from accounts.selectors import organization_admin_require
-from config.errors import Conflict, NotAllowed, NotFound
+from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
 def _require_admin(*, actor: User, organization: Organization) -> None:
@@ -117,7 +118,8 @@ def membership_invite(
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User(email=email, full_name=full_name.strip())
+        # A new person's zone is, until they pick one, their first organization's.
+        user = User(email=email, full_name=full_name.strip(), time_zone=organization.time_zone)
         user.set_unusable_password()
         user.full_clean()
         user.save()
@@ -171,7 +173,35 @@ def membership_accept(*, actor: User, membership: Membership) -> Membership:
     membership.is_active = True
     membership.full_clean()  # The role must still fit the organization's kind.
     membership.save(update_fields=["status", "is_active", "updated_at"])
+    _time_zone_follow_first_organization(user=membership.user, membership=membership)
     return membership
+
+
+def _time_zone_follow_first_organization(*, user: User, membership: Membership) -> None:
+    """A person who has not picked a time zone takes their first organization's when they join it."""
+    if user.time_zone_chosen or Membership.objects.active().filter(user=user).exclude(pk=membership.pk).exists():
+        return
+    if user.time_zone != membership.organization.time_zone:
+        user.time_zone = membership.organization.time_zone
+        user.save(update_fields=["time_zone"])
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, full_name: str | None = None, time_zone: str | None = None) -> User:
+    """A person's own name and time zone. A zone set here is theirs: joining an organization no longer moves it."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if full_name is not None:
+        user.full_name = full_name.strip()
+    if time_zone is not None:
+        user.time_zone = time_zone
+        user.time_zone_chosen = True
+    try:
+        user.full_clean(exclude=["password", "email"])
+    except ValidationError as error:
+        field, problems = next(iter(error.error_dict.items()))
+        raise ServiceError(problems[0].messages[0], field=field, code=problems[0].code or "invalid") from None
+    user.save(update_fields=["full_name", "time_zone", "time_zone_chosen"])
+    return user
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accounts import views_security, views_signin
+from accounts import views_profile, views_security, views_signin
 
 urlpatterns = [
     path("login/", views_signin.SignInView.as_view(), name="login"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("two-step/recovery-codes/", views_security.mfa_recovery_codes, name="mfa-recovery-codes"),
     path("oidc/start/", views_signin.oidc_start, name="oidc-start"),
     path("oidc/callback/", views_signin.oidc_callback, name="oidc-callback"),
+    path("profile/", views_profile.profile, name="account-profile"),
     path("security/", views_security.account_security, name="account-security"),
     path("security/recovery-codes/", views_security.recovery_codes_renew, name="recovery-codes-renew"),
     path("security/two-step/off/", views_security.mfa_turn_off, name="mfa-turn-off"),

@@ -109,6 +109,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
             ],
+            # `when`: every moment on a page in the reader's zone, with the zone named (config/times.py).
+            "builtins": ["config.time_tags"],
         },
     },
 ]

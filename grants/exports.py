@@ -7,6 +7,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -14,10 +15,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from accounts.models import User
+from config.times import export_header, export_moment
 from grants import selectors
 from grants.models import Solicitation
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_MOMENT = "yyyy-mm-dd hh:mm"
 # A cell starting with one of these is a formula to a spreadsheet program (CSV injection, OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -27,10 +30,6 @@ class Table:
     title: str
     headers: list[str]
     rows: list[list]
-
-
-def _local(moment):
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
 def applications_table(*, user: User, solicitation: Solicitation) -> Table:
@@ -43,13 +42,14 @@ def applications_table(*, user: User, solicitation: Solicitation) -> Table:
             application.amount_requested,
             application.project_start,
             application.project_end,
-            _local(application.grants_gov_submitted_at),
-            _local(application.submitted_at),
+            export_moment(application.grants_gov_submitted_at),
+            export_moment(application.submitted_at),
         ]
         for application in selectors.stage_rows(user=user, solicitation=solicitation)
     ]
     headers = ["Application", "Lead applicant", "Stage", "Category", "Amount requested", "Start", "End"]
-    return Table("Applications by stage", [*headers, "Grants.gov step", "JustGrants submission"], rows)
+    moments = [export_header("Grants.gov step"), export_header("JustGrants submission")]
+    return Table("Applications by stage", [*headers, *moments], rows)
 
 
 def ranking_table(*, user: User, solicitation: Solicitation) -> Table:
@@ -116,6 +116,11 @@ def xlsx_response(table: Table, filename: str) -> HttpResponse:
         cell.font = Font(bold=True)
     for row in table.rows:
         sheet.append([_safe(value) for value in row])
+    # Moments are date cells in the zone their header names; dates stay plain date cells.
+    for cells in sheet.iter_rows(min_row=2):
+        for cell in cells:
+            if isinstance(cell.value, datetime):
+                cell.number_format = XLSX_MOMENT
     sheet.freeze_panes = "A2"
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -67,6 +67,15 @@ def business_deadline(*, start: datetime, hours: float, time_zone: str) -> datet
         wall = datetime.combine(next_business_day(wall.date()), time.min)
 
 
+def calendar_deadline(*, start: datetime, days: int, time_zone: str) -> datetime:
+    """`days` calendar days after `start` at the same wall-clock time in `time_zone` (an aware datetime).
+
+    Not `start + timedelta(days=…)` in UTC: across a daylight-saving change that lands an hour off
+    (10:00 EST + 14 days would be 11:00 EDT).
+    """
+    return _aware(_local(start, time_zone) + timedelta(days=days), time_zone)
+
+
 def business_hours_between(*, start: datetime, end: datetime, time_zone: str) -> float:
     """Business hours from `start` to `end` (0 when `end` is not later)."""
     wall, stop = _local(start, time_zone), _local(end, time_zone)

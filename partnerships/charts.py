@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 # Colours from the USWDS palette, dark enough against white (WCAG 1.4.11, 3:1 for graphics).
 PALETTE = ["#005ea2", "#c05600", "#008817", "#8168b3", "#b50909"]
 
@@ -42,6 +44,11 @@ class LineChart:
     gridlines: list[tuple[float, str]]
 
 
+def _day(moment) -> str:
+    """The day of a submission in the reader's zone (the active one), not in UTC."""
+    return f"{timezone.localtime(moment):%b %-d, %Y}"
+
+
 def trend_chart(series, *, width: int = 560, height: int = 220) -> LineChart:
     """Overall scores (0–100 %) of each member's assessments, oldest left; one point per assessment.
 
@@ -63,8 +70,8 @@ def trend_chart(series, *, width: int = 560, height: int = 220) -> LineChart:
                 Point(
                     left + step * position if longest > 1 else left + inner_w / 2,
                     y(point.score),
-                    f"{line.organization}: {point.score:g}% on {point.at:%b %-d, %Y}",
-                    f"{point.score:g}% ({point.at:%b %-d, %Y})",
+                    f"{line.organization}: {point.score:g}% on {_day(point.at)}",
+                    f"{point.score:g}% ({_day(point.at)})",
                 )
                 for position, point in enumerate(line.points)
             ],

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from config.times import zone_abbreviation
 from reminders.models import Deadline, Notification
 from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, NOTICE_KINDS
 from reminders.registry import registry
@@ -65,7 +66,7 @@ def moment_in_zone(moment: datetime, zone: str) -> tuple[str, str]:
     """A moment as the recipient reads it, with their zone named ("… at 3:00 PM EST"), and its ISO form."""
     local = moment.astimezone(ZoneInfo(zone))
     hour = local.strftime("%I:%M %p").lstrip("0")
-    return f"{local:%A, %B} {local.day}, {local.year} at {hour} {local.tzname()}", local.isoformat()
+    return f"{local:%A, %B} {local.day}, {local.year} at {hour} {zone_abbreviation(local)}", local.isoformat()
 
 
 def _item(notification: Notification, zone: str, now: datetime) -> dict:
@@ -98,6 +99,9 @@ def notification_email(
         "preferences_url": settings.SITE_URL + reverse("notification-preferences"),
         "unsubscribe_url": unsubscribe_url(user_id=user.id, kind=notification.kind),
         "kind_label": kind_label(notification.kind),
+        # Every time in the email is in the recipient's zone; the footer says which and where to change it.
+        "zone_name": user.time_zone.replace("_", " "),
+        "profile_url": settings.SITE_URL + reverse("account-profile"),
     }
     with timezone.override(user.time_zone):
         if items is None:

@@ -45,6 +45,18 @@ def channel_of(preference: ReminderPreference | None, kind: str) -> str:
     return channel if channel in Channel.values else Channel.EMAIL
 
 
+def not_before_hour(now: datetime, zone: str, hour: int) -> datetime:
+    """Now, or if it is earlier than `hour` o'clock in `zone`, that hour today, their time.
+
+    A reminder's day is counted in the deadline's zone and its sweep runs at the reminder hour there; a person
+    further west must not get it before that hour in their own zone (04:00 in Los Angeles for 07:00 in New York).
+    """
+    local = now.astimezone(ZoneInfo(zone))
+    if local.hour >= hour:
+        return now
+    return datetime.combine(local.date(), time(hour), tzinfo=ZoneInfo(zone))
+
+
 def first_email_time(now: datetime, zone: str, preference: ReminderPreference | None, morning: int) -> datetime:
     """Now, or on a quiet day (say the weekend) the morning of the next day that is not quiet, their time."""
     quiet = set((preference.quiet_days if preference else None) or [])

@@ -1,16 +1,22 @@
-"""Assertions the whole suite reuses: access rules and query counts."""
+"""Assertions the whole suite reuses: access rules, query counts, times that name their zone."""
 
 from __future__ import annotations
 
+import functools
+import re
 import time
+import zoneinfo
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from accounts.models import User
+from config.times import zone_abbreviation
 
 
 def totp_code(key: bytes, *, last_t: int = -1) -> str:
@@ -116,3 +122,70 @@ def assert_constant_queries(
     assert response.status_code == 200, response.content[:500]
     assert few == many, f"{few} queries for {small} rows, {many} for {large}:\n" + "\n".join(many_sql)
     return many
+
+
+class _VisibleText(HTMLParser):
+    """The text a reader sees: no tags or attributes, no script, style or form field contents."""
+
+    HIDDEN = frozenset({"script", "style", "textarea", "template"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in self.HIDDEN:
+            self._hidden += 1
+
+    def handle_endtag(self, tag) -> None:
+        if tag in self.HIDDEN and self._hidden:
+            self._hidden -= 1
+
+    def handle_data(self, data) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def visible_text(html: str) -> str:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    return " ".join(" ".join(parser.parts).split())
+
+
+@functools.cache
+def _zone_pattern() -> re.Pattern:
+    """Every abbreviation a zone of the time zone list can have (summer and winter), as `config.times` writes it."""
+    names = {"UTC", "GMT"}
+    for zone in zoneinfo.available_timezones():
+        for month in (1, 7):
+            names.add(zone_abbreviation(datetime(2027, month, 15, tzinfo=zoneinfo.ZoneInfo(zone))))
+    alternatives = "|".join(re.escape(name) for name in sorted(names, key=len, reverse=True))
+    return re.compile(rf"\s*(?:{alternatives})(?![A-Za-z0-9])")
+
+
+_CLOCK = re.compile(r"(?<![\d:])\d{1,2}:\d{2}(?::\d{2})?(?:\s?[AaPp]\.?[Mm]\.?)?(?![\d:])")
+
+
+def times_without_zone(html: str) -> list[str]:
+    """Times of day shown on a page (or in an email) that do not name their zone, each with a little context.
+
+    A moment must read like "Mar 5, 2027, 10:00 AM EST" (``config.times.moment_text``). Attributes, such as
+    ``<time datetime="…">``, and form fields are not looked at: only what a reader sees.
+    """
+    text = visible_text(html) if "<" in html else html
+    zone = _zone_pattern()
+    found = []
+    for match in _CLOCK.finditer(text):
+        if not zone.match(text, match.end()):
+            found.append(text[max(0, match.start() - 14) : match.end() + 6].strip())
+    return found
+
+
+_ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
+
+
+def iso_dates_shown(html: str) -> list[str]:
+    """Machine dates ("2026-12-02") in what a reader sees, where a page should write "Dec 2, 2026"."""
+    return _ISO_DATE.findall(visible_text(html))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from accounts.models import Organization, OrganizationKind, User
 from accounts.selectors import membership_role
 from config.errors import Conflict, NotAllowed, ServiceError
 from partnerships import rules
-from partnerships.business_time import business_deadline
+from partnerships.business_time import business_deadline, calendar_deadline
 from partnerships.choices import AUDIENCE_DELIVERIES, DeliveryType, TATopic
 from partnerships.models import TA_REQUEST_KIND, TADelivery, TARequest
 from partnerships.selectors.partnerships import local_today
@@ -23,7 +23,7 @@ from workflow.services import case_create, case_transition, event_record, partic
 
 # The program's service promise: an answer within about 48 business hours, a match within 2 weeks.
 ACKNOWLEDGE_BUSINESS_HOURS = 48
-MATCH_WITHIN = timedelta(days=14)
+MATCH_WITHIN_DAYS = 14
 
 
 def _check_site(site: Organization, field: str) -> None:
@@ -84,7 +84,10 @@ def ta_request_create(
         acknowledge_due_at=business_deadline(
             start=case.opened_at, hours=ACKNOWLEDGE_BUSINESS_HOURS, time_zone=organization.time_zone
         ),
-        match_due_at=case.opened_at + MATCH_WITHIN,
+        # Calendar days at the same wall-clock time in the site's zone (the requester's while any site will do).
+        match_due_at=calendar_deadline(
+            start=case.opened_at, days=MATCH_WITHIN_DAYS, time_zone=(preferred_site or organization).time_zone
+        ),
     )
     request.full_clean()
     request.save()

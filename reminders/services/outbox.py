@@ -17,7 +17,7 @@ from django.db import transaction
 
 from accounts.models import User
 from reminders.models import Notification, NotificationStatus, ReminderPreference
-from reminders.preferences import STATUS_FOR_CHANNEL, channel_of, first_email_time
+from reminders.preferences import STATUS_FOR_CHANNEL, channel_of, first_email_time, not_before_hour
 
 
 def recipients_load(user_ids) -> tuple[dict[int, User], dict[int, ReminderPreference]]:
@@ -41,11 +41,14 @@ def notification_build(
     case_id: int | None = None,
     deadline_id: int | None = None,
     due_date: date | None = None,
+    hour: int | None = None,
 ) -> Notification:
+    """One person's notification. `hour`: email it no earlier than that hour in the person's zone (reminders)."""
     status = STATUS_FOR_CHANNEL[channel_of(preference, kind)]
     send_at = now
     if status == NotificationStatus.PENDING:
-        send_at = first_email_time(now, user.time_zone, preference, settings.DIGEST_HOUR)
+        send_at = now if hour is None else not_before_hour(now, user.time_zone, hour)
+        send_at = first_email_time(send_at, user.time_zone, preference, settings.DIGEST_HOUR)
     return Notification(
         recipient=user,
         kind=kind,

@@ -103,6 +103,8 @@ def _notifications_for(batch: list[Deadline], now: datetime, policy: Policy) -> 
             "case_id": deadline.case_id,
             "deadline_id": deadline.id,
             "due_date": deadline.due_date,
+            # The day is the deadline's; the hour is the recipient's (docs/reminders.md).
+            "hour": policy.hour,
         }
         for user_id in sorted(reminded.get(deadline.id, ())):
             if user_id in users:

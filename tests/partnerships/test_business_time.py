@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from partnerships.business_time import business_deadline, business_hours_between, is_business_day
+from partnerships.business_time import business_deadline, business_hours_between, calendar_deadline, is_business_day
 
 CHICAGO = "America/Chicago"
 NEW_YORK = "America/New_York"
@@ -119,3 +119,22 @@ def test_hours_between_and_deadline_agree():
     start = at(NEW_YORK, 2026, 12, 23, 14, 45)
     deadline = business_deadline(start=start, hours=48, time_zone=NEW_YORK)
     assert business_hours_between(start=start, end=deadline, time_zone=NEW_YORK) == 48
+
+
+def test_the_match_clock_is_fourteen_days_at_the_same_wall_clock_time_across_spring_forward():
+    received = at(NEW_YORK, 2027, 3, 5, 10, 0)  # EST; clocks spring forward on Sunday Mar 14
+    due = calendar_deadline(start=received, days=14, time_zone=NEW_YORK)
+    assert due == at(NEW_YORK, 2027, 3, 19, 10, 0)
+    assert due.tzname() == "EDT" and due.astimezone(UTC).hour == 14  # 10:00 EDT, not 11:00 as UTC days gave
+
+
+def test_the_match_clock_keeps_the_hour_across_fall_back_too():
+    received = at(CHICAGO, 2026, 10, 25, 16, 30)  # CDT; clocks fall back on Sunday Nov 1
+    assert calendar_deadline(start=received, days=14, time_zone=CHICAGO) == at(CHICAGO, 2026, 11, 8, 16, 30)
+
+
+def test_the_acknowledgement_clock_keeps_the_hour_across_spring_forward():
+    start = at(NEW_YORK, 2027, 3, 12, 10, 0)  # Friday 10:00 EST
+    deadline = business_deadline(start=start, hours=48, time_zone=NEW_YORK)
+    assert deadline == at(NEW_YORK, 2027, 3, 16, 10, 0)  # Tuesday 10:00 EDT
+    assert deadline.astimezone(UTC).hour == 14

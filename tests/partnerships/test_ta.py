@@ -135,6 +135,26 @@ def test_clocks_are_set_when_filed_over_a_holiday_weekend(organization, member, 
     assert request.match_due_at == datetime(2026, 12, 9, 14, 0, tzinfo=CHICAGO)
 
 
+def test_the_match_clock_keeps_the_wall_clock_hour_in_the_sites_zone_across_daylight_saving(
+    organization, member, site_org
+):
+    new_york = zoneinfo.ZoneInfo("America/New_York")
+    site_org.time_zone = "America/New_York"
+    site_org.save(update_fields=["time_zone"])
+    with time_machine.travel(datetime(2027, 3, 5, 10, 0, tzinfo=new_york), tick=False):
+        request = ta_request_create(
+            actor=member,
+            organization=organization,
+            topic="policies",
+            preferred_delivery="consultation",
+            description="x",
+            preferred_site=site_org,
+        )
+    # Received 2027-03-05 10:00 EST: due 2027-03-19 10:00 EDT (14 UTC days would say 11:00).
+    assert request.match_due_at == datetime(2027, 3, 19, 10, 0, tzinfo=new_york)
+    assert request.match_due_at.astimezone(new_york).strftime("%H:%M %Z") == "10:00 EDT"
+
+
 def test_acknowledge_and_match_are_for_coordinators(ta_request, member, coordinator, site_viewer, site_org):
     for user in (member, site_viewer):
         with pytest.raises(NotAllowed, match="TA coordinator"):

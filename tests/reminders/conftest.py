@@ -3,6 +3,8 @@ source most reminders are about)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tasks.conftest import (
     bja,
     case,
@@ -28,3 +30,13 @@ __all__ = [
     "peer_reviewer",
     "prep_template",
 ]
+
+
+@pytest.fixture
+def any_hour(settings):
+    """Reminders email at once whatever the real time of day the test runs at.
+
+    A reminder waits for REMINDER_HOUR in its recipient's zone; tests that sweep and deliver on the real clock
+    would pass by day and fail at night. The hour itself is tested on a frozen clock (test_recipient_hour.py).
+    """
+    settings.REMINDER_HOUR = 0

@@ -20,7 +20,7 @@ from reminders.services.sweep import reminders_sweep
 from tasks.models import TaskStatus
 from tasks.services.task import task_set_status
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("any_hour")]
 CHICAGO = ZoneInfo("America/Chicago")
 
 

@@ -28,7 +28,12 @@ from tests.workflow import machines
 from workflow.models import ParticipantRole
 from workflow.services import case_create
 
-pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.redis,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("any_hour"),
+]
 
 
 @pytest.fixture
@@ -55,6 +60,8 @@ def workers(transactional_db, redis_server, smtp, tmp_path):
     class Workers:
         def start(self, sink=None, **settings) -> Worker:
             log = tmp_path / f"worker{len(started)}.log"
+            # Workers run on the real clock: reminders go out at once, not at 7 AM their time (the `any_hour` fixture).
+            settings.setdefault("REMINDER_HOUR", "0")
             worker = Worker(broker=redis_server.url, smtp=(sink or smtp).url, log=log, **settings)
             started.append(worker)
             return worker

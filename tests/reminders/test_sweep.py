@@ -205,7 +205,7 @@ def test_a_milestone_sent_back_for_changes_is_reminded_again(case, admin, member
     assert Deadline.objects.get(source="milestone", object_id=milestone.pk).closed_at is not None
 
 
-def test_nobody_is_reminded_of_a_case_they_can_no_longer_see(make_task, case, admin, member):
+def test_nobody_is_reminded_of_a_case_they_can_no_longer_see(make_task, case, admin, member, any_hour):
     from reminders.selectors import notification_list_for_user
     from reminders.services.delivery import notifications_deliver
     from tests.factories import UserFactory
