@@ -163,7 +163,7 @@ def _application(solicitation: Solicitation, police: Organization, partner: Orga
         solicitation=solicitation,
         organization=police,
         actor=coordinator,
-        title="Springfield Co-Responder Partnership",
+        title="Springfield 911 Triage and Clinician Response",
         category=solicitation.categories.get(code="1"),
         co_applicants=[partner],
     )
