@@ -25,6 +25,8 @@ from grants.awards import services as awards
 from grants.demo import CRITERIA, _last_weekday, _organization, _user, demo_pdf, demo_worksheet
 from grants.models import Award, Decision, DocumentKind, ModificationKind, Outcome, Program, Report, Solicitation
 from grants.rules import period_last_day
+from tasks.models import TaskPriority
+from tasks.services.task import task_create
 from workflow.services import case_transition
 
 TITLE = "Springfield Crisis Intervention Team Expansion"
@@ -203,6 +205,12 @@ def _reports(award: Award, today: date) -> None:
         Report.objects.filter(pk=report.pk).update(first_submitted_on=report.due_date - timedelta(days=2))
     awards.report_draft(report=steps["drafted_by_partner"], actor=clinician, text=REPORT_TEXT)
     awards.report_draft(report=steps["drafted_by_lead"], actor=member, text="Federal share so far: $18,900.")
+    task_create(
+        case=award.case, actor=lead, title="Gather the county's in-kind match records for the SF-425",
+        description="BJA sent the financial report back: line 10e needs the county's in-kind match.",
+        assignee=lead, assignee_organization=award.case.organization, due_date=today + timedelta(days=7),
+        priority=TaskPriority.HIGH, milestone=sent_back.milestone,
+    )  # fmt: skip
 
 
 def _backdate(award: Award, start: date) -> None:
