@@ -53,9 +53,10 @@ class Form:
         data: dict[str, list[str]] = {}
         for name, value in self.fields:
             data.setdefault(name, []).append(value)
-        buttons = [button for button in self.buttons if not button.get("disabled")] or (
-            [] if any(button.get("disabled") for button in self.buttons) else [{}]
-        )
+        # A form with no button is sent by Enter; one whose every button is disabled cannot be sent.
+        buttons = [button for button in self.buttons if "disabled" not in button]
+        if not self.buttons:
+            buttons = [{}]
         found = []
         for button in buttons:
             sent = {name: list(values) for name, values in data.items()}
