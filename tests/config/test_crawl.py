@@ -58,6 +58,9 @@ KNOWN_ELSEWHERE: dict[tuple[str, str], str] = {
     ("time without zone", "grants/cases/<int:case_id>/"): ZONE + ": documents uploaded, the timeline",
     ("time without zone", "grants/applications/<int:application_id>/"): ZONE + ": documents, sign-offs, timeline",
     ("time without zone", "grants/solicitations/<int:solicitation_id>/stages/"): ZONE + ": the JustGrants deadline",
+    ("ids and labels", "grants/solicitations/<int:solicitation_id>/"): (
+        "issue 16, “Duplicate element ids on the draft solicitation page (two id_title)” (helper “pages”)"
+    ),
 }
 
 
