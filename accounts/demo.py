@@ -51,7 +51,24 @@ ORGANIZATIONS = [
                      "Sangamon County", "America/Chicago"),
     DemoOrganization("bja", "Bureau of Justice Assistance", OrganizationKind.FEDERAL, "DC",
                      "United States", "America/New_York"),
+    *[
+        DemoOrganization(key, name, OrganizationKind.LAW_ENFORCEMENT, state, jurisdiction, zone, is_learning_site=True)
+        for key, name, state, jurisdiction, zone in (
+            ("houston", "Houston Police Department", "TX", "City of Houston", "America/Chicago"),
+            ("lapd", "Los Angeles Police Department", "CA", "City of Los Angeles", "America/Los_Angeles"),
+            ("madison", "Madison Police Department", "WI", "City of Madison", "America/Chicago"),
+            ("portland", "Portland Police Department", "ME", "City of Portland", "America/New_York"),
+            ("slc", "Salt Lake City Police Department", "UT", "Salt Lake City", "America/Denver"),
+            ("ufpd", "University of Florida Police Department", "FL", "University of Florida", "America/New_York"),
+            ("arlington", "Arlington Police Department", "MA", "Town of Arlington", "America/New_York"),
+            ("tucson", "Tucson Police Department", "AZ", "City of Tucson", "America/Phoenix"),
+            ("ohio", "Gallia, Jackson and Meigs Counties Sheriffs' Offices with Hopewell Health Centers", "OH",
+             "Gallia, Jackson and Meigs Counties", "America/New_York"),
+        )
+    ],
 ]  # fmt: skip
+# BJA's ten Law Enforcement–Mental Health Learning Sites (2018 fact sheet): six named in 2010, four in 2018.
+LEARNING_SITES = [spec for spec in ORGANIZATIONS if spec.is_learning_site]
 
 USERS = [
     DemoUser("police.admin", "Dana Whitfield", "pd", Role.ADMIN, "Police department grant coordinator (admin)"),

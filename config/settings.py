@@ -401,7 +401,13 @@ CELERY_BEAT_SCHEDULE = beat_schedule(
 
 # Extension points: config knows every app, the apps do not know each other.
 # Each loader adds its demo data (idempotently) after those before it; `manage.py load_demo` runs them in order.
-DEMO_LOADERS = ["accounts.demo.demo_load", "grants.demo.load", "partnerships.demo.load", "tasks.demo.load"]
+DEMO_LOADERS = [
+    "accounts.demo.demo_load",
+    "grants.demo.load",
+    "grants.demo_award.load",
+    "partnerships.demo.load",
+    "tasks.demo.load",
+]
 # Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
 DASHBOARD_SECTIONS: list[str] = [
     "tasks.dashboard.my_tasks_section",

@@ -163,7 +163,7 @@ def _application(solicitation: Solicitation, police: Organization, partner: Orga
         solicitation=solicitation,
         organization=police,
         actor=coordinator,
-        title="Springfield Co-Responder Partnership",
+        title="Springfield 911 Triage and Clinician Response",
         category=solicitation.categories.get(code="1"),
         co_applicants=[partner],
     )
@@ -195,8 +195,45 @@ def _application(solicitation: Solicitation, police: Organization, partner: Orga
     return 1 + len(BUDGET) + len(files)
 
 
+def _next_round(manager: User, bja: Organization, current: Solicitation) -> int:
+    """Next year's JMHCP solicitation, which BJA is still drafting (applicants do not see it)."""
+    fiscal_year = current.fiscal_year + 1
+    number = f"O-BJA-{fiscal_year}-172790"
+    if Solicitation.objects.filter(number=number).exists():
+        return 0
+    grants_gov, justgrants = _deadlines(current.justgrants_deadline.date() + timedelta(days=1))  # The next April.
+    solicitation = services.solicitation_create(
+        actor=manager,
+        agency=bja,
+        program=Program.JMHCP,
+        fiscal_year=fiscal_year,
+        number=number,
+        title="Justice and Mental Health Collaboration Program",
+        summary="Draft: categories for local, tribal and state applicants are still being written.",
+        time_zone="America/New_York",
+        grants_gov_deadline=grants_gov,
+        justgrants_deadline=justgrants,
+        earliest_project_start=date(fiscal_year, 10, 1),
+    )
+    services.category_add(
+        solicitation=solicitation,
+        actor=manager,
+        code="1",
+        title="Local",
+        award_ceiling=Decimal("550000"),
+        period_months=36,
+        match_schedule=[20, 20, 40],
+        planning_required=True,
+        planning_cap=Decimal("100000"),
+        planning_months=8,
+    )
+    return 2
+
+
 @transaction.atomic
 def load() -> int:
     """Create what is missing; leave what exists alone. Returns how many rows were created."""
-    solicitation, created = _solicitation(_user("bja.manager"), _organization("bja"))
+    manager, bja = _user("bja.manager"), _organization("bja")
+    solicitation, created = _solicitation(manager, bja)
+    created += _next_round(manager, bja, solicitation)
     return created + _application(solicitation, _organization("pd"), _organization("bh"))

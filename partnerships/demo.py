@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import transaction
 
-from accounts.demo import DEMO_DOMAIN
+from accounts.demo import DEMO_DOMAIN, LEARNING_SITES
 from accounts.models import Organization, User
 from partnerships.choices import Answer, MemberRole
 from partnerships.migrations.frozen import checklists_v1
@@ -31,6 +31,28 @@ from workflow.checklists import milestone_approve, milestone_submit
 from workflow.services import case_transition
 
 TITLE = "Springfield co-responder partnership"
+# What each of the other nine Learning Sites offers (the demo sheriff's office fills its own profile in _ta).
+SITE_PROFILES = {
+    "houston": (["cit", "co_responder", "case_management"], ["cit_training", "co_responder", "case_management"], 12,
+                "A large city's mental health division: CIT, a clinician-officer response team and chronic consumer "
+                "stabilization."),
+    "lapd": (["co_responder", "case_management", "dispatch_triage"], ["co_responder", "dispatch", "case_management"],
+             12, "Mental evaluation unit with triage desk, co-responder teams and case assessment follow-up."),
+    "madison": (["cit", "embedded_clinician"], ["cit_training", "policies", "program_design"], 6,
+                "Mental health officers in each district and an embedded clinician."),
+    "portland": (["co_responder", "embedded_clinician"], ["co_responder", "information_sharing"], 4,
+                 "A behavioral health coordinator and liaisons who ride with officers in a mid-sized city."),
+    "slc": (["cit", "case_management"], ["cit_training", "case_management", "sustainability"], 6,
+            "CIT program of long standing, with a follow-up team for frequent contacts."),
+    "ufpd": (["cit"], ["cit_training", "policies"], 4,
+             "A campus police department: CIT for officers and a response for students in crisis."),
+    "arlington": (["co_responder", "embedded_clinician"], ["co_responder", "information_sharing", "data_evaluation"],
+                  4, "A jail diversion clinician embedded in a suburban department; regional partnerships."),
+    "tucson": (["mobile_crisis", "co_responder", "crisis_stabilization"], ["crisis_services", "dispatch"], 8,
+               "Mental health support team, mobile crisis, and a crisis response center that takes police drop-offs."),
+    "ohio": (["cit", "co_responder"], ["cit_training", "co_responder", "sustainability"], 4,
+             "Three rural counties' sheriffs and their behavioral health provider, sharing clinicians."),
+}  # fmt: skip
 
 
 def _user(local_part: str) -> User:
@@ -90,6 +112,22 @@ def _partnership(pd, bh, county) -> int:
         answer=assessment.answers.get(item__order=12), actor=police, due_date=today + timedelta(days=30)
     )
     return 1
+
+
+def _learning_sites() -> int:
+    """The profiles of the Learning Sites that have no staff in the demo, kept by the site staff account."""
+    staff, created = _user("staff"), 0
+    for spec in LEARNING_SITES:
+        organization = Organization.objects.get(name=spec.name, state=spec.state)
+        if spec.key not in SITE_PROFILES or LearningSiteProfile.objects.filter(organization=organization).exists():
+            continue
+        models, topics, capacity, summary = SITE_PROFILES[spec.key]
+        learning_site_profile_update(
+            organization=organization, actor=staff, response_models=models, topics=topics,
+            capacity_per_quarter=capacity, summary=summary,
+        )  # fmt: skip
+        created += 1
+    return created
 
 
 def _ta(pd, county, sheriff) -> int:
@@ -156,4 +194,4 @@ def load() -> int:
         created += _partnership(pd, bh, county)
     if not LearningSiteProfile.objects.filter(organization=sheriff).exists() and not TARequest.objects.exists():
         created += _ta(pd, county, sheriff)
-    return created
+    return created + _learning_sites()

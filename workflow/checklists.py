@@ -154,6 +154,13 @@ def milestone_add(
     return milestone
 
 
+def milestones_owned(*, case, milestones: list[Milestone]) -> dict[int, str]:
+    """Those of the case's milestones its domain moves through steps of its own, with the reason: the engine's
+    generic endpoints neither act on them nor offer their buttons."""
+    owner = case.machine.milestone_owner
+    return owner(milestones) if owner and milestones else {}
+
+
 def milestone_act_generic(service, *, milestone: Milestone, actor: User, **kwargs):
     """Run a milestone service for the engine's own endpoints (generic API and case page).
 
@@ -162,8 +169,7 @@ def milestone_act_generic(service, *, milestone: Milestone, actor: User, **kwarg
     so nobody can skip the domain's steps through the generic endpoints. Domain services call the
     milestone services directly.
     """
-    owner = milestone.case.machine.milestone_owner
-    reason = owner(milestone) if owner else None
+    reason = milestones_owned(case=milestone.case, milestones=[milestone]).get(milestone.pk)
     if reason:
         raise NotAllowed(reason, code="domain_managed")
     return service(milestone=milestone, actor=actor, **kwargs)

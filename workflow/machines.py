@@ -67,9 +67,10 @@ class Machine:
     page_related: tuple[str, ...] = ()
     # Words for the domain's own timeline events: describe_event(event) -> sentence, or None for the default.
     describe_event: Callable[..., str | None] | None = None
-    # Milestones the domain moves through its own steps (a grant report's chain): milestone_owner(milestone)
-    # returns why the engine's generic milestone endpoints may not act on it, or None when they may.
-    milestone_owner: Callable[..., str | None] | None = None
+    # Milestones the domain moves through its own steps (a grant report's chain): milestone_owner(milestones)
+    # returns {milestone id: why the engine's generic milestone endpoints may not act on it} for those of the
+    # given milestones it owns. One call for a whole list, so a case page asks once however many reports it has.
+    milestone_owner: Callable[..., dict[int, str]] | None = None
 
     def __post_init__(self) -> None:
         self._stages = {stage.name: stage for stage in self.stages}

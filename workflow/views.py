@@ -73,6 +73,7 @@ class MilestoneRow:
     """A milestone as the checklist section shows it: what it is, who signed, and which forms to offer."""
 
     milestone: Milestone
+    owned_by_domain: str = ""
     signoffs: list = field(default_factory=list)
     waiting_for: list = field(default_factory=list)
     can_submit: bool = False
@@ -91,9 +92,13 @@ def _milestone_rows(*, case: Case, milestones: list[Milestone], user, rights: se
     signing: list = []
     if EDIT in rights and any(m.joint and m.status != MilestoneStatus.APPROVED for m in milestones):
         signing = [org for org in acting_organizations(user=user, case=case) if org.id in parties]
+    owned = checklists.milestones_owned(case=case, milestones=milestones)
     rows = []
     for milestone in milestones:
-        row = MilestoneRow(milestone)
+        row = MilestoneRow(milestone, owned_by_domain=owned.get(milestone.pk, ""))
+        if row.owned_by_domain:  # Its own page offers its steps; a button here would only be refused.
+            rows.append(row)
+            continue
         row.can_submit = EDIT in rights and milestone.status in SUBMITTABLE
         decider = REVIEW if milestone.needs_bja_approval else MANAGE
         if milestone.status == MilestoneStatus.SUBMITTED and decider in rights:

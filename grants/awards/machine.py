@@ -66,11 +66,13 @@ GRANT_MANAGER = Rule("Only the award's BJA grant manager does this.", manages_gr
 LEAD_STAFF = Rule("Only the lead agency's staff (an admin or member) starts implementation.", works_for_lead)
 
 
-def _report_owner(milestone) -> str | None:
+REPORT_OWNED = "Reports move through their own page: drafted, approved by the lead agency, then by BJA."
+
+
+def _report_owner(milestones) -> dict[int, str]:
     # A report goes drafter -> lead agency -> BJA on its own page; the generic endpoints would skip a step.
-    if Report.objects.filter(milestone=milestone).exists():
-        return "Reports move through their own page: drafted, approved by the lead agency, then by BJA."
-    return None
+    reports = Report.objects.filter(milestone__in=[milestone.pk for milestone in milestones])
+    return dict.fromkeys(reports.values_list("milestone_id", flat=True), REPORT_OWNED)
 
 
 MACHINE = Machine(

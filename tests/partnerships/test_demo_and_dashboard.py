@@ -32,7 +32,11 @@ def test_demo_loads_once_through_the_services(db):
     partnership = Partnership.objects.get()
     assert partnership.case.stage == "planning" and partnership_has_mou_in_force(partnership=partnership)
     assert Assessment.objects.get().answers.filter(milestone__isnull=False).count() == 1
-    assert LearningSiteProfile.objects.get().organization.name == "Madison County Sheriff's Office"
+    profiles = LearningSiteProfile.objects.select_related("organization")
+    assert profiles.count() == 10, "every one of BJA's ten Learning Sites says what it offers"
+    assert profiles.get(updated_by__email__startswith="sheriff.ta@").organization.name == (
+        "Madison County Sheriff's Office"
+    )
     assert list(agreements_expiring(today=organization_today(), within_days=90)) == [
         Agreement.objects.get(kind="information_sharing")
     ]
