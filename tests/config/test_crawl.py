@@ -50,14 +50,7 @@ MAX_PAGES = 60
 REFUSED = (403, 404, 405)
 
 # (check, URL pattern) -> the fault, and the item of issue 16 whose fix (another helper's branch) removes it.
-ZONE = "issue 16, “Times without a zone” (helper “zone”: every time shown with its zone)"
 KNOWN_ELSEWHERE: dict[tuple[str, str], str] = {
-    ("time without zone", ""): ZONE + ": TA requests received, on the dashboard",
-    ("time without zone", "ta/"): ZONE + ": TA requests received",
-    ("time without zone", "cases/<int:case_id>/"): ZONE + ": documents uploaded, the timeline",
-    ("time without zone", "grants/cases/<int:case_id>/"): ZONE + ": documents uploaded, the timeline",
-    ("time without zone", "grants/applications/<int:application_id>/"): ZONE + ": documents, sign-offs, timeline",
-    ("time without zone", "grants/solicitations/<int:solicitation_id>/stages/"): ZONE + ": the JustGrants deadline",
     ("ids and labels", "grants/solicitations/<int:solicitation_id>/"): (
         "issue 16, “Duplicate element ids on the draft solicitation page (two id_title)” (helper “pages”)"
     ),
