@@ -103,7 +103,8 @@ ACTORS: tuple[Actor, ...] = (
         kinds=("ta_request",),
     ),
     Actor("site_staff", "Site staff (superuser)", frozenset(ACTIONS), superuser=True,
-          note="Also the only ones who change an organization's " + ", ".join(sorted(STAFF_ONLY_FIELDS)) + "."),
+          note="`is_staff` alone gives no right on a case. Site staff (`is_staff`) are the only ones who change an "
+          "organization's " + " and ".join(f"`{name}`" for name in sorted(STAFF_ONLY_FIELDS)) + "."),
 )  # fmt: skip
 
 ACTOR = {actor.key: actor for actor in ACTORS}
@@ -195,7 +196,6 @@ class Ability:
 APPLICANT_ADMIN = Ability("an applicant's admin", MANAGE, participants=("lead", "co_applicant"))
 LEAD_ADMIN = Ability("the lead organization's admin", MANAGE, participants=("lead",))
 LEAD_STAFF = Ability("the lead organization's staff", EDIT, participants=("lead",))
-PARTY_STAFF = Ability("a participating organization's staff", EDIT, participants=("lead", "co_applicant", "partner"))
 GRANT_MANAGER = Ability("a BJA grant manager on the case", REVIEW, participants=("reviewer",))
 BJA_STAFF = Ability("BJA staff on the case (not a peer reviewer)", VIEW, participants=("reviewer",))
 ASSIGNED_REVIEWER = Ability("the assigned peer reviewer", SCORE, grant="review_case")
@@ -225,7 +225,6 @@ ABILITIES = (
     APPLICANT_ADMIN,
     LEAD_ADMIN,
     LEAD_STAFF,
-    PARTY_STAFF,
     GRANT_MANAGER,
     BJA_STAFF,
     ASSIGNED_REVIEWER,
@@ -283,6 +282,26 @@ def write_rights(rights: set[str]) -> set[str]:
     if SCORE in rights and not rights & {EDIT, REVIEW, MANAGE}:
         return rights - {VIEW}
     return rights
+
+
+def abilities_markdown() -> str:
+    """The abilities as the Markdown table docs/security.md shows (a test keeps the two the same)."""
+    lines = ["| Ability | Action | Through | Rule on top |", "|---|---|---|---|"]
+    for ability in ABILITIES:
+        through = f"grant `{ability.grant}`" if ability.grant else ", ".join(ability.participants)
+        rule = f"`{ability.rule}`" + (" (on the object)" if ability.on_object else "") if ability.rule else ""
+        lines.append(f"| {ability.name} | {ability.action} | {through} | {rule} |")
+    return "\n".join(lines)
+
+
+def stage_markdown(*, leave_out: tuple[str, ...] = ()) -> str:
+    """The stage rules as the Markdown table docs/security.md shows (a test keeps the two the same)."""
+    lines = ["| Case kind | Transition | From | Needs | Rules on top |", "|---|---|---|---|---|"]
+    for row in stage_rules():
+        if row["kind"] in leave_out:
+            continue
+        lines.append(f"| {row['kind']} | `{row['transition']}` | {row['from']} | {row['needs']} | {row['rules']} |")
+    return "\n".join(lines)
 
 
 def stage_rules() -> list[dict]:
