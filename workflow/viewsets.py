@@ -108,6 +108,8 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
             else right in usable
             for right in wanted
         ):
+            if usable != rights:
+                raise NotAllowed("Peer reviewers stay anonymous: they write nothing outside their review.")
             abilities = [right.name for right in wanted if isinstance(right, Ability)]
             raise NotAllowed(f"Only {' or '.join(abilities)} can do this." if abilities else self.refused)
 
