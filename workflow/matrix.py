@@ -159,6 +159,8 @@ class Ability:
     rule: str | None = None
     #: The rule is about the object in the path (an assessment, a modification), not about its case.
     on_object: bool = False
+    #: The error code of the 403 to who lacks it (the service's own code for the same refusal).
+    code: str = "not_allowed"
 
     def holders(self) -> frozenset[str]:
         """The actor kinds (keys of ``ACTOR``) that hold it."""
@@ -200,8 +202,9 @@ GRANT_MANAGER = Ability("a BJA grant manager on the case", REVIEW, participants=
 BJA_STAFF = Ability("BJA staff on the case (not a peer reviewer)", VIEW, participants=("reviewer",))
 ASSIGNED_REVIEWER = Ability("the assigned peer reviewer", SCORE, grant="review_case")
 AUTHORIZED_REPRESENTATIVE = Ability(
-    "the award's Authorized Representative", EDIT, ("lead",), rule="grants.awards.machine.is_authorized_representative"
-)
+    "the award's Authorized Representative", EDIT, ("lead",), rule="grants.awards.machine.is_authorized_representative",
+    code="not_authorized_representative",
+)  # fmt: skip
 TA_COORDINATOR = Ability(
     "a TA coordinator (an offered Learning Site or BJA)", VIEW, ("partner", "reviewer"),
     rule="partnerships.rules.is_ta_coordinator",
@@ -215,7 +218,7 @@ ASSESSOR = Ability(
 )  # fmt: skip
 AWARD_ADMINISTRATOR = Ability(
     "the award's Grant Award Administrator", EDIT, ("lead",), rule="grants.awards.machine.administers_award",
-    on_object=True,
+    on_object=True, code="not_award_administrator",
 )  # fmt: skip
 ABILITIES = (
     ASSESSOR,

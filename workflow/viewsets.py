@@ -110,8 +110,11 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
         ):
             if usable != rights:
                 raise NotAllowed("Peer reviewers stay anonymous: they write nothing outside their review.")
-            abilities = [right.name for right in wanted if isinstance(right, Ability)]
-            raise NotAllowed(f"Only {' or '.join(abilities)} can do this." if abilities else self.refused)
+            abilities = [right for right in wanted if isinstance(right, Ability)]
+            if abilities:
+                names = " or ".join(ability.name for ability in abilities)
+                raise NotAllowed(f"Only {names} can do this.", code=abilities[0].code)
+            raise NotAllowed(self.refused)
 
     def right_needed(self) -> tuple | None:
         return declared_right(type(self), self.action, self.request.method)
