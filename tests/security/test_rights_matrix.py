@@ -10,7 +10,8 @@ empty JSON body for writes) inside a savepoint that is rolled back, so no write 
 kinds on that object's case are read from the participants and grants and looked up in ``workflow.matrix.ACTORS``
 (not in ``workflow.access``), and the answer must be:
 
-- 404 when the actor may not see the object (an outsider, or someone from another case),
+- 404 when the actor may not see the object (an outsider, or someone who takes part in another case of the
+  world: each actor is "own" on some objects and "foreign" on others),
 - 403 when they see it but the declared right is not theirs, before any input is read,
 - anything else, never a server error, when it is theirs.
 """
@@ -286,12 +287,13 @@ def test_operation_answers_as_the_matrix_declares(world, method, path, settings)
         assert case is not None, f"{path}: a case right on something that is not in a case"
         if action == "transitions" and method == "post":
             wanted = transition_rights(case.kind)
-    wrong = []
+    wrong, expectations = [], set()
     for name, user in world.users.items():
         if case is not None:
             expected = expected_for_case(wanted, method, user, case, row)
         else:
             expected = expected_for_other(wanted[0], user, row, world)
+        expectations.add(expected)
         client = APIClient()
         client.force_authenticate(user)  # As an API token does, without its queries: the answer is the view's.
         with transaction.atomic():
@@ -304,6 +306,8 @@ def test_operation_answers_as_the_matrix_declares(world, method, path, settings)
         if _answer(response.status_code) != expected:
             body = getattr(response, "data", None) or response.content[:200]
             wrong.append(f"{name}: expected {expected}, got {response.status_code} {body}")
+    # Each operation is tried by someone who may and by someone who may not (a test that cannot fail is none).
+    assert "ok" in expectations and expectations - {"ok"}, f"{path}: the world has no actor for {expectations}"
     assert not wrong, f"{method.upper()} {path} ({view_class.__name__}.{action}, needs {wanted}):\n" + "\n".join(wrong)
 
 
