@@ -9,7 +9,8 @@ and its rules (``stage_rules()`` lists them). Organizations have fields only sit
 (``accounts.models.STAFF_ONLY_FIELDS``).
 
 Every id-bearing API operation declares what it needs in its viewset's ``action_rights`` (``declared_right``):
-a case action, a tuple of them any of which will do, or one of the rights on things that are not cases
+a case action, an ``Ability`` (an action held through a particular participation, sometimes narrowed by a rule to
+one person), a tuple of them any of which will do, or one of the rights on things that are not cases
 (``NON_CASE_RIGHTS``). ``CaseScopedViewSet`` checks a case right before it reads the input, and
 ``tests/security/test_rights_matrix.py`` sends every such operation as every actor kind and compares.
 """
