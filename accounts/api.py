@@ -19,6 +19,7 @@ from accounts.auth import TokenAuthentication
 from accounts.models import Membership, Organization, Role, User
 from config.errors import NotAllowed, ServiceError
 from config.proxies import ClientRateThrottle
+from workflow.matrix import ORGANIZATION_ADMIN, ORGANIZATION_MEMBER, OWN, SIGNED_IN
 
 
 class MembershipBriefSerializer(serializers.ModelSerializer):
@@ -177,6 +178,13 @@ class OrganizationViewSet(
 
     serializer_class = OrganizationSerializer
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # Its kind and Learning Site designation (accounts.models.STAFF_ONLY_FIELDS) only site staff change.
+    action_rights = {
+        "list": ORGANIZATION_MEMBER,
+        "retrieve": ORGANIZATION_MEMBER,
+        "create": SIGNED_IN,
+        "partial_update": ORGANIZATION_ADMIN,
+    }
     filterset_fields = ["kind", "state", "is_learning_site"]
 
     def get_queryset(self):
@@ -224,6 +232,13 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     # Only for the schema (it reads the model here); get_queryset() scopes rows to one organization.
     queryset = Membership.objects.none()
     filterset_fields = ["role", "is_active", "status"]
+    action_rights = {
+        "list": ORGANIZATION_MEMBER,
+        "retrieve": ORGANIZATION_MEMBER,
+        "create": ORGANIZATION_ADMIN,
+        "partial_update": ORGANIZATION_ADMIN,
+        "destroy": ORGANIZATION_ADMIN,
+    }
 
     def organization(self) -> Organization:
         if not hasattr(self, "_organization"):
@@ -239,6 +254,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     def create(self, request, *args, **kwargs):
         """Invite a person: the membership is pending (`status`), and grants nothing, until they accept."""
         organization = self.organization()
+        services.members_manage_require(actor=request.user, organization=organization)  # 403 before 400.
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         membership = services.membership_invite(
@@ -253,6 +269,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
     @extend_schema(request=MemberUpdateSerializer, responses={200: MemberSerializer})
     def partial_update(self, request, *args, **kwargs):
         membership = self.get_object()  # Found first: bad input about a member you cannot see is a 404.
+        services.members_manage_require(actor=request.user, organization=membership.organization)  # Then 403.
         data = MemberUpdateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         membership = services.membership_change_role(
@@ -290,6 +307,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
 
     serializer_class = InvitationSerializer
     queryset = Membership.objects.none()  # For the schema; get_queryset() keeps to the user's own.
+    action_rights = {"list": OWN, "retrieve": OWN, "accept": OWN, "decline": OWN}
 
     def get_queryset(self):
         waiting_only = self.action == "list"

@@ -9,6 +9,7 @@ from rest_framework.generics import ListAPIView
 from accounts import selectors
 from accounts.models import SecurityEvent
 from accounts.security_log import security_event_list
+from workflow.matrix import ORGANIZATION_ADMIN
 
 
 class SecurityEventSerializer(serializers.ModelSerializer):
@@ -27,6 +28,7 @@ class SecurityEventListView(ListAPIView):
     # Only for the schema (it reads the model here); get_queryset() scopes rows to one organization.
     queryset = SecurityEvent.objects.none()
     filterset_fields = ["kind"]
+    action_rights = {"get": ORGANIZATION_ADMIN}
 
     def get_queryset(self):
         organization = get_object_or_404(

@@ -31,7 +31,8 @@ from accounts.selectors import organization_admin_require
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 
 
-def _require_admin(*, actor: User, organization: Organization) -> None:
+def members_manage_require(*, actor: User, organization: Organization) -> None:
+    """404 to outsiders, 403 to members who are not its admins: who may invite, change roles and deactivate."""
     message = "Only an administrator of this organization can manage its members."
     organization_admin_require(user=actor, organization=organization, message=message)
 
@@ -92,7 +93,7 @@ def _refuse_staff_only_changes(*, actor: User, organization: Organization, field
 
 @transaction.atomic
 def organization_update(*, actor: User, organization: Organization, **fields) -> Organization:
-    _require_admin(actor=actor, organization=organization)
+    members_manage_require(actor=actor, organization=organization)
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
     _refuse_staff_only_changes(actor=actor, organization=organization, fields=fields)
     for name, value in fields.items():
@@ -113,7 +114,7 @@ def membership_invite(
     decline there or on their dashboard. Inviting again someone who has not answered (or who declined, or left)
     sends a new invitation for the role given.
     """
-    _require_admin(actor=actor, organization=organization)
+    members_manage_require(actor=actor, organization=organization)
     validate_role_for_kind(role, organization)
     email = User.objects.normalize_email(email).strip().lower()
     user = User.objects.filter(email__iexact=email).first()
@@ -214,7 +215,7 @@ def membership_decline(*, actor: User, membership: Membership) -> Membership:
 
 @transaction.atomic
 def membership_change_role(*, actor: User, membership: Membership, role: str) -> Membership:
-    _require_admin(actor=actor, organization=membership.organization)
+    members_manage_require(actor=actor, organization=membership.organization)
     membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
     if membership.role == role:
         return membership
@@ -229,7 +230,7 @@ def membership_change_role(*, actor: User, membership: Membership, role: str) ->
 
 @transaction.atomic
 def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
-    _require_admin(actor=actor, organization=membership.organization)
+    members_manage_require(actor=actor, organization=membership.organization)
     membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
     if membership.status == MembershipStatus.PENDING:
         membership.status = MembershipStatus.WITHDRAWN  # Its link no longer works.

@@ -16,6 +16,19 @@ from grants import selectors, services
 from grants import serializers as s
 from grants.models import Application, ReviewAssignment, Solicitation
 from grants.rules import reviewing_staff
+from workflow.access import EDIT, VIEW
+from workflow.matrix import (
+    AGENCY_GRANT_MANAGER,
+    AGENCY_STAFF,
+    APPLICANT_ADMIN,
+    ASSIGNED_REVIEWER,
+    BJA_STAFF,
+    GRANT_MANAGER,
+    LEAD_ADMIN,
+    LEAD_STAFF,
+    OWN,
+    SIGNED_IN,
+)
 from workflow.serializers import DocumentSerializer
 from workflow.viewsets import CaseScopedViewSet
 
@@ -40,10 +53,29 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = s.SolicitationSerializer
     queryset = Solicitation.objects.none()
+    action_rights = {
+        "list": SIGNED_IN,
+        "retrieve": SIGNED_IN,  # Published ones; a draft only for its agency.
+        "create": AGENCY_GRANT_MANAGER,
+        "partial_update": AGENCY_GRANT_MANAGER,
+        "categories": AGENCY_GRANT_MANAGER,
+        "criteria": AGENCY_GRANT_MANAGER,
+        "publish": AGENCY_GRANT_MANAGER,
+        "stages": AGENCY_STAFF,
+        "ranking": AGENCY_STAFF,
+        "reviewers": AGENCY_STAFF,
+    }
     filterset_fields = ["program", "fiscal_year"]
 
     def get_queryset(self):
         return selectors.solicitation_list(user=self.request.user).order_by("-fiscal_year", "justgrants_deadline", "id")
+
+    def _managed(self) -> Solicitation:
+        """The solicitation in the path, for a write: 404 unless the user sees it, then 403 unless they manage it,
+        before its input is read (the service checks again on the locked row)."""
+        solicitation = self.get_object()
+        services.solicitation_manager_require(solicitation=solicitation, actor=self.request.user)
+        return solicitation
 
     def _fresh(self, solicitation: Solicitation, status_code: int = status.HTTP_200_OK) -> Response:
         return Response(s.SolicitationSerializer(self.get_queryset().get(pk=solicitation.pk)).data, status=status_code)
@@ -59,7 +91,7 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     @extend_schema(request=s.SolicitationWriteSerializer, responses=s.SolicitationSerializer)
     def partial_update(self, request, pk=None):
-        solicitation = self.get_object()
+        solicitation = self._managed()
         data = s.SolicitationWriteSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
         fields = {name: value for name, value in data.validated_data.items() if name != "agency"}
@@ -68,7 +100,7 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=s.CategorySerializer, responses={201: s.CategorySerializer})
     @action(detail=True, methods=["post"])
     def categories(self, request, pk=None):
-        solicitation = self.get_object()
+        solicitation = self._managed()
         data = s.CategorySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         category = services.category_add(solicitation=solicitation, actor=request.user, **data.validated_data)
@@ -77,7 +109,7 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=s.CriterionWriteSerializer, responses={201: s.CriterionSerializer})
     @action(detail=True, methods=["post"])
     def criteria(self, request, pk=None):
-        solicitation = self.get_object()
+        solicitation = self._managed()
         data = s.CriterionWriteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         criterion = services.criterion_add(solicitation=solicitation, actor=request.user, **data.validated_data)
@@ -86,7 +118,7 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @extend_schema(request=None, responses=s.SolicitationSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        return self._fresh(services.solicitation_publish(solicitation=self.get_object(), actor=request.user))
+        return self._fresh(services.solicitation_publish(solicitation=self._managed(), actor=request.user))
 
     def _report(self) -> Solicitation:
         solicitation = self.get_object()
@@ -136,6 +168,25 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
     queryset = Application.objects.all()
     filterset_class = ApplicationFilter
     not_found = "Application not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "partial_update": EDIT,
+        "budget": EDIT,
+        "co_applicants": LEAD_ADMIN,
+        "documents": EDIT,
+        "readiness": VIEW,
+        "sign": APPLICANT_ADMIN,
+        "grants_gov": LEAD_STAFF,
+        "submit": LEAD_STAFF,
+        "completeness": GRANT_MANAGER,
+        "reviewers": GRANT_MANAGER,
+        "reviews": VIEW,
+        "declaration": ASSIGNED_REVIEWER,
+        "review": ASSIGNED_REVIEWER,
+        "decision": GRANT_MANAGER,
+        "summary": BJA_STAFF,
+    }
 
     def rows(self):
         applications = Application.objects.order_by("-created_at", "-id")
@@ -343,6 +394,7 @@ class ReviewAssignmentViewSet(mixins.ListModelMixin, CaseScopedViewSet):
     serializer_class = s.AssignmentSerializer
     queryset = ReviewAssignment.objects.all()
     case_field = "application__case"
+    action_rights = {"list": OWN}
 
     def rows(self):
         return selectors.assignment_rows(ReviewAssignment.objects.filter(reviewer=self.request.user))

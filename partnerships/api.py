@@ -18,6 +18,8 @@ from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_with_relations
 from partnerships.services import agreements, assessments, partnerships
 from tasks.serializers import TaskSerializer
+from workflow.access import EDIT, MANAGE, VIEW
+from workflow.matrix import ASSESSOR
 from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
 
@@ -94,6 +96,16 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
     serializer_class = s.PartnershipSerializer
     queryset = Partnership.objects.all()
     not_found = "Partnership not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "create": EDIT,
+        "partial_update": EDIT,
+        "members": MANAGE,
+        "agreements": {"get": VIEW, "post": EDIT},
+        "assessments": {"get": VIEW, "post": EDIT},
+        "trend": VIEW,
+    }
 
     def rows(self):
         return partnership_with_relations(Partnership.objects.all())
@@ -197,6 +209,7 @@ class AgreementViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     )
     case_field = "partnership__case"
     not_found = "Agreement not found."
+    action_rights = {"retrieve": VIEW, "sign": EDIT}  # The service narrows signing to an admin of a party.
 
     @extend_schema(request=s.AgreementSignSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
@@ -213,6 +226,7 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     queryset = Assessment.objects.all()
     case_field = "partnership__case"
     not_found = "Assessment not found."
+    action_rights = {"retrieve": VIEW, "answers": ASSESSOR, "submit": ASSESSOR, "plan_gap": EDIT, "gap_task": EDIT}
 
     def rows(self):
         return assessment_selectors.assessment_with_answers(Assessment.objects.all())

@@ -21,6 +21,8 @@ from partnerships.models import TARequest
 from partnerships.selectors.ta import learning_site_list, ta_queue, ta_request_with_relations, ta_user_coordinates
 from partnerships.selectors.ta_report import ta_annual_report
 from partnerships.services import learning_sites, ta
+from workflow.access import VIEW
+from workflow.matrix import LEARNING_SITE_STAFF, MATCHED_SITE, SIGNED_IN, TA_COORDINATOR
 from workflow.viewsets import CaseScopedViewSet
 
 
@@ -29,6 +31,7 @@ class LearningSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = s.LearningSiteSerializer
     queryset = Organization.objects.none()
+    action_rights = {"list": SIGNED_IN, "retrieve": SIGNED_IN, "profile": LEARNING_SITE_STAFF}
 
     def get_queryset(self):
         return learning_site_list()
@@ -37,6 +40,7 @@ class LearningSiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
     @action(detail=True, methods=["put"])
     def profile(self, request, pk=None):
         site = self.get_object()
+        learning_sites.learning_site_profile_require(organization=site, actor=request.user)  # 403 before 400.
         data = s.LearningSiteProfileInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         learning_sites.learning_site_profile_update(organization=site, actor=request.user, **data.validated_data)
@@ -50,6 +54,15 @@ class TARequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseSco
     queryset = TARequest.objects.all()
     filterset_fields = ["topic", "matched_site"]
     not_found = "Request not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "create": SIGNED_IN,
+        "queue": VIEW,
+        "match": TA_COORDINATOR,
+        "schedule": MATCHED_SITE,
+        "deliveries": {"get": VIEW, "post": MATCHED_SITE},
+    }
 
     def rows(self):
         return ta_request_with_relations(TARequest.objects.all())
@@ -111,6 +124,8 @@ class YearSerializer(serializers.Serializer):
 
 class TAReportView(APIView):
     """The annual TA report per Learning Site and in total, for Learning Site staff and BJA."""
+
+    action_rights = {"get": SIGNED_IN}  # What it counts is the caller's: their sites, or BJA's programs.
 
     @extend_schema(
         parameters=[OpenApiParameter("year", OpenApiTypes.INT, description="Calendar year (default: this year)")],

@@ -60,5 +60,13 @@ def is_requester_or_coordinator(user, case: Case) -> bool:
     return is_requester_staff(user, case) or is_ta_coordinator(user, case)
 
 
+def answers_assessment(user, assessment) -> bool:
+    """Staff of the organization an assessment is about: they answer it for their organization."""
+    from workflow.access import EDIT, acting_organizations
+
+    acting = acting_organizations(user=user, case=assessment.partnership.case, action=EDIT)
+    return assessment.organization_id in {organization.pk for organization in acting}
+
+
 def is_lead_admin(user, case: Case) -> bool:
     return _staff_of(user, case.organization_id, roles=(Role.ADMIN,))

@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from reminders import calendar, selectors
 from reminders.models import CalendarFeed, Channel, Notification
 from reminders.services import inbox as services
+from workflow.matrix import OWN
 
 
 class NotificationSerializer(serializers.ModelSerializer):
@@ -45,6 +46,7 @@ class NotificationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
 
     serializer_class = NotificationSerializer
     queryset = Notification.objects.none()
+    action_rights = {"list": OWN, "retrieve": OWN, "unread_count": OWN, "read": OWN, "read_all": OWN}
 
     def get_queryset(self):
         notifications = selectors.notification_list_for_user(user=self.request.user)
@@ -129,6 +131,7 @@ class CalendarFeedViewSet(
 
     serializer_class = CalendarFeedSerializer
     queryset = CalendarFeed.objects.none()
+    action_rights = {"list": OWN, "create": OWN, "destroy": OWN}
 
     def get_queryset(self):
         return calendar.calendar_feed_list(user=self.request.user)

@@ -26,10 +26,12 @@ from tasks.serializers import (
     task_rows,
 )
 from tasks.services import task as services
+from workflow.access import EDIT, REVIEW, VIEW
+from workflow.matrix import ORGANIZATION_ADMIN, ORGANIZATION_MEMBER
 from workflow.models import Case
 from workflow.selectors import case_get
 from workflow.serializers import EventSerializer
-from workflow.viewsets import CaseScopedViewSet
+from workflow.viewsets import CaseScopedViewSet, object_id
 
 
 class TaskListMixin(mixins.ListModelMixin):
@@ -50,6 +52,16 @@ class TaskViewSet(TaskListMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
     filterset_class = TaskFilter
     queryset = Task.objects.all()
     not_found = "Task not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "create": (EDIT, REVIEW),
+        "partial_update": (EDIT, REVIEW),
+        "set_status": (EDIT, REVIEW),
+        "comments": {"get": VIEW, "post": (EDIT, REVIEW)},
+        "history": VIEW,
+        "watch": VIEW,  # A write: so never a peer reviewer's (workflow.matrix.write_rights).
+    }
 
     def rows(self):
         return selectors.task_order(selectors.task_with_relations(Task.objects.all()))
@@ -126,6 +138,14 @@ class CaseTaskViewSet(TaskListMixin, CaseScopedViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     queryset = Task.objects.all()
+    not_found = "Case not found."
+    action_rights = {"list": VIEW, "create": (EDIT, REVIEW)}
+
+    def right_case_id(self) -> int:
+        case_id = object_id(self.kwargs["case_pk"], Case)
+        if case_id is None:
+            raise NotFound(self.not_found)
+        return case_id
 
     def case(self):
         if not hasattr(self, "_case"):
@@ -153,6 +173,7 @@ class OrganizationTaskViewSet(TaskListMixin, CaseScopedViewSet):
     serializer_class = TaskSerializer
     filterset_class = TaskFilter
     queryset = Task.objects.all()
+    action_rights = {"list": ORGANIZATION_MEMBER, "reassign": ORGANIZATION_ADMIN}
 
     def organization(self) -> Organization:
         return get_object_or_404(organization_list_for_user(user=self.request.user), pk=self.kwargs["organization_pk"])

@@ -18,54 +18,38 @@ reaches (its docstring says how).
 from __future__ import annotations
 
 import operator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import reduce
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
 
-from accounts.models import Membership, Role
+from accounts.models import Membership
 from config.errors import NotAllowed, NotFound
+from workflow.matrix import (  # The actions are imported from here everywhere.
+    ACTIONS,
+    EDIT,
+    MANAGE,
+    REVIEW,
+    SCORE,
+    VIEW,
+    grant_actions,
+    granter_needs,
+    membership_rights,
+)
 
-# view: see the case; edit: work on it (tasks, documents, answers); review: BJA's decisions on it (completeness,
-# funding, milestone and report approval); manage: participants, grants and the case's own settings; score: a
-# peer reviewer's assigned review, and nothing else (see reviews_anonymously).
-VIEW, EDIT, REVIEW, MANAGE, SCORE = "view", "edit", "review", "manage", "score"
-ACTIONS = (VIEW, EDIT, REVIEW, MANAGE, SCORE)
-
-# Participant role -> action -> membership roles that hold it.
-_PARTY = {
-    VIEW: {Role.ADMIN, Role.MEMBER, Role.VIEWER},
-    EDIT: {Role.ADMIN, Role.MEMBER},
-    REVIEW: set(),
-    MANAGE: {Role.ADMIN},
-    SCORE: set(),
-}
-_REVIEWING_AGENCY = {
-    VIEW: {Role.ADMIN, Role.MEMBER, Role.VIEWER, Role.GRANT_MANAGER},
-    EDIT: set(),
-    REVIEW: {Role.GRANT_MANAGER},
-    MANAGE: {Role.GRANT_MANAGER},
-    SCORE: set(),
-}
-RIGHTS = {"lead": _PARTY, "co_applicant": _PARTY, "partner": _PARTY, "reviewer": _REVIEWING_AGENCY}
+# The actions, and who holds them, are declared once in workflow.matrix (ACTORS); these tables are built from it.
+# RIGHTS: participant role -> action -> membership roles that hold it.
+RIGHTS = membership_rights()
 
 # Guardian codename -> the actions it gives. Any grant lets its holder see the case. A peer reviewer's grant gives
 # the score right only: BJA's review right would let them decide milestones or work on tasks, in their own name.
-GRANT_ACTIONS = {
-    "view_case": {VIEW},
-    "change_case": {VIEW, EDIT},
-    "review_case": {VIEW, SCORE},
-    "manage_case": {VIEW, EDIT, MANAGE},
-}
+GRANT_ACTIONS = grant_actions()
 
 # Guardian codename -> what whoever gives (or takes back) that grant must hold: nobody grants a right they do not
 # hold, and only those who run the review (BJA's grant managers) appoint or remove a peer reviewer.
-GRANTER_NEEDS = {
-    "view_case": {MANAGE},
-    "change_case": {MANAGE, EDIT},
-    "review_case": {MANAGE, REVIEW},
-    "manage_case": {MANAGE, EDIT},
-}
+GRANTER_NEEDS = granter_needs()
 
 
 def reviews_anonymously(rights: set[str]) -> bool:
@@ -246,16 +230,37 @@ def case_rights(*, user, case) -> set[str]:
     participating memberships as (participant role, membership role) rows, then, in the same UNION ALL,
     the user's and their groups' grants as (codename, "") rows.
     """
-    from workflow.models import CaseGroupPermission, CaseUserPermission, Participant
 
     if user is None or not user.is_authenticated or not user.is_active or case is None:
         return set()
     if user.is_superuser:
         return set(ACTIONS)
+    rights: set[str] = set()
+    for first, role in case_standing(user=user, case=case):
+        if role == _GRANT:
+            rights |= GRANT_ACTIONS.get(first, set())
+        else:
+            rights |= {action for action in ACTIONS if role in RIGHTS[first][action]}
+    return rights
+
+
+def case_standing(*, user, case) -> list[tuple[str, str]]:
+    """How the user comes to the case, in one query: (participant role, membership role) rows for their
+    participating memberships and (grant codename, "") rows for their and their groups' grants.
+
+    Inside a request (``rights_scope``) the answer is remembered: the abilities an operation declares
+    (``workflow.matrix.Ability``) read it again without a query.
+    """
+    from workflow.models import CaseGroupPermission, CaseUserPermission, Participant
+
+    remembered = _request_rights.get()
+    key = ("standing", user.pk, _case_id(case))
+    if remembered is not None and key in remembered:
+        return remembered[key]
     grant = Value(_GRANT, output_field=models.CharField())
     user_grants = CaseUserPermission.objects.filter(user=user, content_object=case)
     group_grants = CaseGroupPermission.objects.filter(group__user=user, content_object=case)
-    held = (
+    held = list(
         Participant.objects.filter(
             case=case,
             organization__is_active=True,
@@ -270,24 +275,61 @@ def case_rights(*, user, case) -> set[str]:
             all=True,
         )
     )
-    rights: set[str] = set()
-    for first, role in held:
-        if role == _GRANT:
-            rights |= GRANT_ACTIONS.get(first, set())
-        else:
-            rights |= {action for action in ACTIONS if role in RIGHTS[first][action]}
-    return rights
+    if remembered is not None:
+        remembered[key] = held
+    return held
+
+
+# The rights one request has checked, by (user id, case id), while a viewset runs it (``rights_scope``): the viewset
+# checks an operation's declared right before reading the input, and the service's own ``case_require`` then
+# reuses that answer instead of asking again. Rights come from participants, memberships and grants, never from
+# the case row, so checking before the service locks the row decides the same; a write that changes who holds
+# what (a grant, a new participant) forgets them (``rights_forget``).
+_request_rights: ContextVar[dict | None] = ContextVar("request_rights", default=None)
+
+
+@contextmanager
+def rights_scope():
+    """Remember the rights checked until the block ends (one API request)."""
+    token = _request_rights.set({})
+    try:
+        yield
+    finally:
+        _request_rights.reset(token)
+
+
+def rights_forget() -> None:
+    """Who holds what has just changed: nothing checked before this in the request still holds."""
+    remembered = _request_rights.get()
+    if remembered is not None:
+        remembered.clear()
+
+
+def _case_id(case) -> int | None:
+    return case.pk if isinstance(case, models.Model) else case
 
 
 def rights_remember(*, case, user, rights: set[str]) -> None:
     """Keep the rights just checked on the locked row, for what the same write does next (``rights_checked``)."""
-    if isinstance(case, models.Model) and user is not None:
+    if user is None:
+        return
+    if isinstance(case, models.Model):
         case.__dict__.setdefault("_rights_checked", {})[user.pk] = rights
+    remembered = _request_rights.get()
+    if remembered is not None and _case_id(case) is not None:
+        remembered[(user.pk, _case_id(case))] = rights
+
+
+def _remembered(*, case, user) -> set[str] | None:
+    if user is None:
+        return None
+    checked = case.__dict__.get("_rights_checked", {}).get(user.pk) if isinstance(case, models.Model) else None
+    return _request_remembered(case=case, user=user) if checked is None else checked
 
 
 def rights_checked(*, case, user) -> set[str]:
-    """The user's rights on this case: those the write checked on this row, or one query."""
-    checked = case.__dict__.get("_rights_checked", {}).get(user.pk) if isinstance(case, models.Model) else None
+    """The user's rights on this case: those the write (or its request) checked, or one query."""
+    checked = _remembered(case=case, user=user)
     return case_rights(user=user, case=case) if checked is None else checked
 
 
@@ -297,10 +339,13 @@ def case_require(
     """The one access gate of every write: 404 unless the user may see the case, 403 unless they may do this.
 
     `action` is one action or a tuple of actions any of which will do (a task is changed by those who edit the
-    case or review it). `case` is the row the caller has just locked, so access is checked once, on the state
-    the write will change. Returns the user's rights on the case, for the checks that follow.
+    case or review it). `case` is the row the caller has just locked (or, from a viewset, its id). Access is
+    checked once per request: the rights its viewset checked first are reused (``rights_scope``). Returns the
+    user's rights on the case, for the checks that follow.
     """
-    rights = case_rights(user=user, case=case)
+    rights = _request_remembered(case=case, user=user)
+    if rights is None:
+        rights = case_rights(user=user, case=case)
     rights_remember(case=case, user=user, rights=rights)
     if VIEW not in rights:
         raise NotFound(not_found)
@@ -308,6 +353,13 @@ def case_require(
     if not rights.intersection(wanted):
         raise NotAllowed(message)
     return rights
+
+
+def _request_remembered(*, case, user) -> set[str] | None:
+    remembered = _request_rights.get()
+    if remembered is None or user is None:
+        return None
+    return remembered.get((user.pk, _case_id(case)))
 
 
 def acting_organizations(*, user, case, action: str = EDIT) -> list:

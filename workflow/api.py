@@ -13,7 +13,8 @@ from rest_framework.response import Response
 from accounts.models import User
 from config.errors import NotFound
 from workflow import checklists, documents, selectors, services
-from workflow.access import VIEW, case_rights
+from workflow.access import EDIT, MANAGE, REVIEW, VIEW, case_rights
+from workflow.matrix import transition_rights
 from workflow.models import Case, Document, Milestone
 from workflow.serializers import (
     CASE_ROWS,
@@ -42,6 +43,23 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
     filterset_fields = ["kind", "stage", "organization"]
     case_field = "pk"
     not_found = "Case not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "participants": VIEW,
+        # Firing one needs that transition's right and rules; right_needed() narrows this to the case kind's.
+        "transitions": {"get": VIEW, "post": (VIEW, EDIT, REVIEW, MANAGE)},
+        "timeline": VIEW,
+        "milestones": VIEW,
+        "documents": {"get": VIEW, "post": EDIT},
+        "grants": MANAGE,
+        "revoke": MANAGE,
+    }
+
+    def right_needed(self):
+        if self.action == "transitions" and self.request.method == "POST" and self.kwargs:
+            return transition_rights(self.write_target().kind)
+        return super().right_needed()
 
     def rows(self):
         cases = Case.objects.order_by("-opened_at", "-id")
@@ -159,6 +177,14 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = MilestoneSerializer
     queryset = Milestone.objects.select_related("template").prefetch_related("signoffs__organization")
     not_found = "Milestone not found."
+    # Deciding needs review when the milestone needs BJA's approval, manage otherwise (workflow.checklists).
+    action_rights = {
+        "retrieve": VIEW,
+        "submit": EDIT,
+        "approve": (REVIEW, MANAGE),
+        "request_changes": (REVIEW, MANAGE),
+        "sign_off": EDIT,
+    }
 
     def _act(self, service, *, takes: str | None = None):
         """Run a milestone service; `takes` names the one input it reads (the note or the reviewer's comment)."""
@@ -193,6 +219,7 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = DocumentSerializer
     queryset = Document.objects.all()  # For the schema; rows() narrows by each document's visibility.
     not_found = "Document not found."
+    action_rights = {"retrieve": VIEW, "download": VIEW}
 
     def rows(self):
         return Document.objects.readable_by(self.request.user)

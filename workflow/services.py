@@ -19,6 +19,7 @@ from workflow.access import (
     case_rights,
     reviews_anonymously,
     rights_checked,
+    rights_forget,
     rights_remember,
 )
 from workflow.errors import GuardFailed
@@ -70,6 +71,7 @@ def participant_add(*, case: Case, organization: Organization, role: str, actor:
     if Participant.objects.filter(case=case, organization=organization).exists():
         raise Conflict(f"{organization} already takes part in this case.", field="organization", code="duplicate")
     participant = Participant.objects.create(case=case, organization=organization, role=role)
+    rights_forget()
     event_record(
         case=case,
         actor=actor,
@@ -207,6 +209,7 @@ def case_grant(*, case: Case, user: User, permission: str, actor: User | None) -
     grant, created = CaseUserPermission.objects.get_or_create(
         content_object=case, user=user, permission=_grantable(permission)
     )
+    rights_forget()
     if created:
         event_record(
             case=case,
@@ -225,6 +228,7 @@ def case_revoke(*, case: Case, user: User, permission: str, actor: User | None) 
     deleted, _ = CaseUserPermission.objects.filter(
         content_object=case, user=user, permission=_grantable(permission)
     ).delete()
+    rights_forget()
     if not deleted:
         raise NotFound(f"{user.email} has no “{permission}” grant on this case.")
     event_record(

@@ -14,6 +14,12 @@ Reads and writes are checked differently, each once:
   the same thing twice, on a row that may change before the lock. Its input is read with ``write_input()``,
   which checks that the user may see the case before it answers 400: bad input from an outsider is a 404, so
   no answer tells an outsider that an id exists.
+
+Each operation declares the right it needs in ``action_rights`` (``workflow.matrix.declared_right``). Before an
+id-bearing write reads its input, ``initial()`` asks ``case_require`` for that right on the target's case: an
+outsider gets 404, someone who sees the case but lacks the right 403, even with an empty body, and only then
+does bad input answer 400. The service's own ``case_require`` reuses that answer (``workflow.access.rights_scope``),
+so a write still checks access once; it stays the gate of the web pages, which share the services.
 """
 
 from __future__ import annotations
@@ -23,9 +29,11 @@ from contextlib import contextmanager
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db.models import F, Model, QuerySet
 from rest_framework import serializers, viewsets
+from rest_framework.permissions import SAFE_METHODS
 
-from config.errors import NotFound
-from workflow.access import VIEW, case_access, case_rights
+from config.errors import NotAllowed, NotFound
+from workflow.access import VIEW, case_access, case_require, case_rights, rights_scope
+from workflow.matrix import Ability, declared_right, is_case_right, write_rights
 
 
 def object_id(value, model: type[Model]) -> int | None:
@@ -45,6 +53,11 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
     case_field = "case"
     #: What a missing or hidden object is called in the 404 answer.
     not_found = "Not found."
+    #: What each operation needs (``workflow.matrix.declared_right``): action name -> right, tuple of rights any of
+    #: which will do, or {method: right}. tests/security/test_rights_matrix.py fails on an undeclared operation.
+    action_rights: dict = {}
+    #: The 403 answer of an operation refused by its declared right.
+    refused = "You may not do this on this case."
 
     def __init_subclass__(cls, **kwargs) -> None:
         super().__init_subclass__(**kwargs)
@@ -65,6 +78,55 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
             raise ImproperlyConfigured(f"{type(self).__name__} sets neither queryset nor rows().")
         return self.queryset.all()
 
+    def dispatch(self, request, *args, **kwargs):
+        with rights_scope():
+            return super().dispatch(request, *args, **kwargs)
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.right_require()
+
+    def right_require(self) -> None:
+        """404 or 403 before any input is read, when an id-bearing operation needs more than to see the case.
+
+        Reads that need only ``view`` are left to ``get_queryset()`` (a hidden row is simply not found). A write
+        that needs only ``view`` is still refused to a peer reviewer (``workflow.matrix.write_rights``).
+        """
+        wanted = self.right_needed()
+        writes = self.request.method not in SAFE_METHODS
+        if not self.kwargs or wanted is None or not is_case_right(wanted) or (VIEW in wanted and not writes):
+            return
+        case_id = self.right_case_id()
+        actions = tuple({right.action if isinstance(right, Ability) else right for right in wanted})
+        rights = case_require(
+            user=self.request.user, case=case_id, action=actions, message=self.refused, not_found=self.not_found
+        )
+        usable = write_rights(rights) if writes else rights
+        if not any(
+            right.action in usable and right.held(user=self.request.user, case_id=case_id, target=self.right_target())
+            if isinstance(right, Ability)
+            else right in usable
+            for right in wanted
+        ):
+            if usable != rights:
+                raise NotAllowed("Peer reviewers stay anonymous: they write nothing outside their review.")
+            abilities = [right for right in wanted if isinstance(right, Ability)]
+            if abilities:
+                names = " or ".join(ability.name for ability in abilities)
+                raise NotAllowed(f"Only {names} can do this.", code=abilities[0].code)
+            raise NotAllowed(self.refused)
+
+    def right_needed(self) -> tuple | None:
+        return declared_right(type(self), self.action, self.request.method)
+
+    def right_target(self):
+        """The object in the path, for an ability whose rule is about it (``Ability.on_object``)."""
+        return self.write_target()
+
+    def right_case_id(self) -> int:
+        """The case of the object in the path, whose rights ``right_require`` checks."""
+        return self.write_target().scope_case_id
+
     def get_queryset(self) -> QuerySet:
         return self.rows().filter(case_access(self.request.user, VIEW, case_field=self.case_column()))
 
@@ -80,6 +142,8 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
 
     def write_target(self):
         """The object a write acts on, by id only: its service checks access on the locked row (see above)."""
+        if getattr(self, "_write_target", None) is not None:
+            return self._write_target
         found = (
             self.rows()
             .annotate(scope_case_id=F(self.case_column()))
@@ -88,6 +152,7 @@ class CaseScopedViewSet(viewsets.GenericViewSet):
         )
         if found is None:
             raise NotFound(self.not_found)
+        self._write_target = found
         return found
 
     def write_input(self, serializer_class, target, **kwargs) -> dict:

@@ -10,6 +10,8 @@ from rest_framework.response import Response
 from grants.awards import selectors, services
 from grants.awards import serializers as s
 from grants.models import Award, Modification, Report
+from workflow.access import EDIT, VIEW
+from workflow.matrix import AUTHORIZED_REPRESENTATIVE, AWARD_ADMINISTRATOR, GRANT_MANAGER, LEAD_ADMIN, LEAD_STAFF
 from workflow.viewsets import CaseScopedViewSet
 
 
@@ -22,6 +24,18 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedV
     serializer_class = s.AwardSerializer
     queryset = Award.objects.all()
     not_found = "Award not found."
+    action_rights = {
+        "list": VIEW,
+        "retrieve": VIEW,
+        "calendar": VIEW,
+        "accept": AUTHORIZED_REPRESENTATIVE,
+        "decline": AUTHORIZED_REPRESENTATIVE,
+        "roles": LEAD_ADMIN,
+        "planning_spending": EDIT,
+        "reports": VIEW,
+        "match": {"get": VIEW, "post": EDIT},
+        "modifications": {"get": VIEW, "post": EDIT},
+    }
 
     def rows(self):
         return selectors.award_with_relations(Award.objects.all())
@@ -104,6 +118,13 @@ class ReportViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     queryset = Report.objects.all()
     case_field = "award__case"
     not_found = "Report not found."
+    action_rights = {
+        "retrieve": VIEW,
+        "draft": EDIT,
+        "submit": LEAD_STAFF,
+        "approve": GRANT_MANAGER,
+        "send_back": GRANT_MANAGER,
+    }
 
     def rows(self):
         return selectors.report_with_relations(Report.objects.all())
@@ -144,6 +165,8 @@ class ModificationViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     queryset = Modification.objects.select_related("award", "award__case")
     case_field = "award__case"
     not_found = "Modification not found."
+    # Submitting is the Grant Award Administrator's (one person of the lead); the service checks who.
+    action_rights = {"retrieve": VIEW, "submit": AWARD_ADMINISTRATOR, "decide": GRANT_MANAGER}
 
     @extend_schema(request=None, responses=s.ModificationSerializer)
     @action(detail=True, methods=["post"])

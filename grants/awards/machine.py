@@ -28,6 +28,11 @@ def is_authorized_representative(user, case) -> bool:
     return Award.objects.filter(case=case, authorized_representative=user).exists()
 
 
+def administers_award(user, row) -> bool:
+    """The award's Grant Award Administrator (one person of the lead), for a row of the award (a modification)."""
+    return row.award.award_administrator_id == user.pk
+
+
 def _accepted(case) -> bool:
     return Award.objects.filter(case=case, accepted_at__isnull=False).exists()
 

@@ -13,6 +13,7 @@ from grants.services.solicitations import (
     category_add,
     criterion_add,
     solicitation_create,
+    solicitation_manager_require,
     solicitation_publish,
     solicitation_update,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "review_submit",
     "reviewer_assign",
     "solicitation_create",
+    "solicitation_manager_require",
     "solicitation_publish",
     "solicitation_update",
 ]

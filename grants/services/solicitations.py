@@ -40,9 +40,14 @@ def _managed(solicitation: Solicitation, actor: User) -> Solicitation:
     locked = Solicitation.objects.visible_to(actor).select_for_update().filter(pk=solicitation.pk).first()
     if locked is None:
         raise NotFound("Solicitation not found.")
-    if not Solicitation.objects.managed_by(actor).filter(pk=locked.pk).exists():
-        raise NotAllowed("Only a grant manager of the issuing agency changes a solicitation.")
+    solicitation_manager_require(solicitation=locked, actor=actor)
     return locked
+
+
+def solicitation_manager_require(*, solicitation: Solicitation, actor: User) -> None:
+    """403 unless the actor is a grant manager of the issuing agency (the solicitation is one they may see)."""
+    if not Solicitation.objects.managed_by(actor).filter(pk=solicitation.pk).exists():
+        raise NotAllowed("Only a grant manager of the issuing agency changes a solicitation.")
 
 
 def _check_lists(solicitation: Solicitation) -> None:

@@ -21,6 +21,15 @@ def _known(values: list[str], choices: list[str], field: str, noun: str) -> list
 
 
 @transaction.atomic
+def learning_site_profile_require(*, organization: Organization, actor: User) -> None:
+    """Who keeps the site's profile: its admins and members (and site staff); 404 to who is not of the site."""
+    role = membership_role(user=actor, organization=organization)
+    if role is None and not actor.is_staff:
+        raise NotFound("Organization not found.")
+    if role not in STAFF_ROLES and not actor.is_staff:
+        raise NotAllowed(f"Your role in {organization} lets you read its profile, not change it.")
+
+
 def learning_site_profile_update(
     *,
     organization: Organization,
@@ -31,11 +40,7 @@ def learning_site_profile_update(
     summary: str = "",
 ) -> LearningSiteProfile:
     """Create or change the site's profile. Only its admins and members may; others do not see the form."""
-    role = membership_role(user=actor, organization=organization)
-    if role is None and not actor.is_staff:
-        raise NotFound("Organization not found.")
-    if role not in STAFF_ROLES and not actor.is_staff:
-        raise NotAllowed(f"Your role in {organization} lets you read its profile, not change it.")
+    learning_site_profile_require(organization=organization, actor=actor)
     if not organization.is_learning_site:
         raise ServiceError(f"{organization} is not a Learning Site.", field="organization", code="not_a_learning_site")
     if capacity_per_quarter is None or capacity_per_quarter < 0:
