@@ -27,7 +27,7 @@ def not_domain_managed(event) -> bool:
     if owner is None:
         return True
     milestone = Milestone.objects.filter(pk=event.data.get("milestone")).first()
-    return milestone is None or not owner(milestone)
+    return milestone is None or milestone.pk not in owner([milestone])
 
 
 MILESTONE_APPROVED = Announcement(
