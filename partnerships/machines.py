@@ -196,8 +196,16 @@ TA_REQUEST_MACHINE = Machine(
         ),
     ],
     clocks=[
-        Clock(ta_acknowledge_missed, policy=FLAG, name="acknowledge_missed", verb="ta.clock_missed"),
-        Clock(ta_match_missed, policy=FLAG, name="match_missed", verb="ta.clock_missed"),
+        Clock(
+            ta_acknowledge_missed, policy=FLAG, name="acknowledge_missed", verb="ta.clock_missed", stages=("received",)
+        ),
+        Clock(
+            ta_match_missed,
+            policy=FLAG,
+            name="match_missed",
+            verb="ta.clock_missed",
+            stages=("received", "acknowledged"),
+        ),
     ],
     on_enter={"acknowledged": [_stamp("acknowledged_at")], "matched": [_stamp("matched_at")]},
 )

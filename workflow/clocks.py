@@ -5,10 +5,11 @@ source: the cases whose time has come. The beat runs `clocks_sweep` every few mi
 ``workflow.clocks``). The system is the actor: events carry ``actor=None``, ``data["by"] = "system"`` and the
 reason, and the timeline says "System … : the award period ended on Sep 30, 2029".
 
-Exactly once, however many sweeps run at the same moment: each case is taken with
-``SELECT … FOR UPDATE SKIP LOCKED`` and re-checked under the lock: a transition only from its source stage (a
-case another sweep has moved no longer matches), a flag only when the case has no event for that clock and key
-yet. A case a person holds locked is left for the next sweep instead of waiting on them.
+Exactly once, however many sweeps run at the same moment: each case is taken with ``SELECT … FOR UPDATE SKIP
+LOCKED`` and re-checked under the lock: a transition only from its source stage (a case another sweep has moved
+no longer matches), a flag only when the case has no event for that clock and key yet (and, when the clock names
+its stages, still in one of them). A case a person holds locked is left for the next sweep instead of waiting on
+them.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def clock_fire(*, machine: Machine, transition: Transition, due: Due) -> Event |
 def clock_flag(*, machine: Machine, clock: Clock, name: str, due: Due) -> Event | None:
     """Record the clock's flag on one case as the system, once per case, clock and key."""
     with transaction.atomic():
-        case = _lock(due.case_id, kind=machine.kind)
+        case = _lock(due.case_id, kind=machine.kind, **({"stage__in": clock.stages} if clock.stages else {}))
         if case is None:
             return None
         already = Event.objects.filter(case=case, verb=clock.verb, data__clock=name, data__key=due.key)

@@ -67,6 +67,8 @@ class Clock:
     name: str = ""
     verb: str = "clock.flagged"
     system_only: bool = False
+    # For a flag: the stages the case must still be in when the sweep holds its lock (empty: any open stage).
+    stages: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -146,11 +146,11 @@ def case_transition(
                 code="wrong_stage",
                 field="name",
             )
-        comment = (comment or "").strip()
-        transition_input_check(transition, case=locked, comment=comment, confirm=confirm)
         failing = _guard_failures(transition, case=locked)
         if failing:
             raise GuardFailed(failing)
+        comment = (comment or "").strip()
+        transition_input_check(transition, case=locked, comment=comment, confirm=confirm)
         transition_apply(locked, machine=machine, transition=transition, actor=actor, data={"comment": comment})
     return locked
 

@@ -181,7 +181,9 @@ MACHINE = Machine(
             # Closing with final reports still owed is BJA's call, with the reason on the record.
             comment_required=_finals_owed,
             confirm="Closing is final: no report, payment or modification can be recorded on the award afterwards.",
-            clock=Clock(clocks.closeout_ending, policy=FLAG, name=clocks.ENDING, verb=clocks.CLOCK_VERB),
+            clock=Clock(
+                clocks.closeout_ending, policy=FLAG, name=clocks.ENDING, verb=clocks.CLOCK_VERB, stages=("closeout",)
+            ),
         ),
         Transition(
             "close_administratively",

@@ -116,7 +116,9 @@ def test_bad_input_names_the_rule_and_changes_nothing(request, award, admin, who
 
 
 def test_declined_then_accepted_is_409(award, admin):
-    api_client(admin).post(f"/api/v1/awards/{award.pk}/decline/", {"reason": "No match."}, format="json")
+    api_client(admin).post(
+        f"/api/v1/awards/{award.pk}/decline/", {"reason": "No match.", "confirm": True}, format="json"
+    )
     response = api_client(admin).post(f"/api/v1/awards/{award.pk}/accept/")
     assert response.status_code == 409 and response.json()["code"] == "declined"
 
