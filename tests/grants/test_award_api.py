@@ -216,3 +216,12 @@ def test_reports_cannot_skip_their_chain_through_the_generic_milestone_endpoints
     assert api_client(grant_manager).post(url + "approve/", {}, format="json").status_code == 403
     report.milestone.refresh_from_db()
     assert report.milestone.status == "open"
+
+
+def test_sending_a_report_back_needs_the_reason(accepted, member, bh_member, grant_manager):
+    report = award_flow.report_through_lead(award_flow.first_quarterly(accepted), bh_member, member)
+    client = api_client(grant_manager)
+    response = client.post(f"/api/v1/award-reports/{report.pk}/send-back/", {"comment": " "}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "comment"
+    report.milestone.refresh_from_db()
+    assert report.milestone.status == "submitted"
