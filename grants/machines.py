@@ -98,7 +98,14 @@ MACHINE = Machine(
             ),
         ),
         Transition(
-            "withdraw", "Withdraw the application", ("draft", "submitted"), "withdrawn", MANAGE, (LEAD_WITHDRAWS,)
+            "withdraw",
+            "Withdraw the application",
+            ("draft", "submitted"),
+            "withdrawn",
+            MANAGE,
+            (LEAD_WITHDRAWS,),
+            comment_required=True,
+            confirm="Withdrawing is final: the application leaves the competition and cannot be submitted again.",
         ),
         Transition(
             "begin_completeness_review",
@@ -131,6 +138,7 @@ MACHINE = Machine(
                     _before_deadline,
                 ),
             ),
+            comment_required=True,
         ),
         Transition(
             "reject_incomplete",

@@ -17,6 +17,13 @@ def beat_schedule(*, sweep_seconds: int = 300, delivery_seconds: int = 60, diges
             "schedule": float(sweep_seconds),
             "options": {"expires": sweep_seconds * 0.9},
         },
+        # Fires the transitions and raises the flags that time brings (workflow/clocks.py): closeout opens, an
+        # offer lapses. Same interval as the reminder sweep, so a lapse is never much later than its day.
+        "workflow-clocks": {
+            "task": "workflow.clocks",
+            "schedule": float(sweep_seconds),
+            "options": {"expires": sweep_seconds * 0.9},
+        },
         # Sends what the outbox holds: picks up anything whose on-commit nudge was lost (broker down).
         "notifications-deliver": {
             "task": "reminders.deliver",

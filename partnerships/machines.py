@@ -8,9 +8,11 @@ from partnerships import rules
 from partnerships.choices import PLANNING_CHECKLIST
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, TARequest
 from partnerships.selectors.partnerships import partnership_assessment_kinds_missing, partnership_has_mou_in_force
+from partnerships.services.agreements import agreements_expired
+from partnerships.services.ta import ta_acknowledge_missed, ta_match_missed
 from workflow.access import EDIT, MANAGE, VIEW
 from workflow.checklists import checklist_instantiate, checklist_template_current, milestones_approved
-from workflow.machines import Guard, Machine, Rule, Stage, Transition
+from workflow.machines import FLAG, Clock, Guard, Machine, Rule, Stage, Transition
 from workflow.models import Milestone
 
 ACTIVE_STAGES = [
@@ -94,8 +96,18 @@ PARTNERSHIP_MACHINE = Machine(
         Transition("start_sustaining", "Start sustaining", ("operating",), "sustaining", permission=EDIT),
         Transition("pause", "Pause", ACTIVE, "paused", permission=MANAGE),
         *(_resume(stage) for stage in ACTIVE_STAGES),
-        Transition("dissolve", "Dissolve", (*ACTIVE, "paused"), "dissolved", permission=MANAGE, rules=(LEAD_ADMIN,)),
+        Transition(
+            "dissolve",
+            "Dissolve",
+            (*ACTIVE, "paused"),
+            "dissolved",
+            permission=MANAGE,
+            rules=(LEAD_ADMIN,),
+            comment_required=True,
+            confirm="Dissolving is final: the partnership closes for every member and cannot be resumed.",
+        ),
     ],
+    clocks=[Clock(agreements_expired, policy=FLAG, name="agreement_expired", verb="agreement.expired")],
     on_enter={"planning": [_add_planning_checklist], "paused": [_remember_paused_stage]},
 )
 
@@ -179,6 +191,20 @@ TA_REQUEST_MACHINE = Machine(
             "withdrawn",
             permission=VIEW,
             rules=(REQUESTER,),
+            comment_required=True,
+            confirm="Withdrawing is final: the request closes and the Learning Site stops working on it.",
+        ),
+    ],
+    clocks=[
+        Clock(
+            ta_acknowledge_missed, policy=FLAG, name="acknowledge_missed", verb="ta.clock_missed", stages=("received",)
+        ),
+        Clock(
+            ta_match_missed,
+            policy=FLAG,
+            name="match_missed",
+            verb="ta.clock_missed",
+            stages=("received", "acknowledged"),
         ),
     ],
     on_enter={"acknowledged": [_stamp("acknowledged_at")], "matched": [_stamp("matched_at")]},

@@ -44,6 +44,30 @@ class TransitionForm(forms.Form):
     name = forms.CharField(max_length=60)
     comment = forms.CharField(required=False, max_length=2000)
     expected_version = forms.IntegerField(required=False, min_value=1)
+    confirm = forms.BooleanField(required=False)
+
+
+class TransitionConfirmForm(forms.Form):
+    """The confirmation page of one transition; the service decides whether the comment and the box are needed."""
+
+    comment = forms.CharField(
+        label="Comment", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    confirm = forms.BooleanField(label="I understand, go ahead", required=False)
+    expected_version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args, transition, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        comment = self.fields["comment"]
+        if transition.needs_comment(case):
+            comment.label = "Reason (required; everyone on the case will read it)"
+            comment.widget.attrs["required"] = True
+        else:
+            comment.label = "Comment (optional)"
+        if transition.confirm:
+            self.fields["confirm"].widget.attrs["required"] = True
+        else:
+            del self.fields["confirm"]
 
 
 class MilestoneSubmitForm(forms.Form):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from workflow.access import EDIT
 
@@ -35,6 +36,41 @@ class Rule:
     check: Callable[..., bool]
 
 
+# What a clock does when a case's time has come (docs/workflow.md, "Time moves cases too").
+FIRE = "fire"  # the system fires the transition the clock sits on
+FLAG = "flag"  # the system records one event (a flag for the people who must act); the stage stays
+
+
+@dataclass(frozen=True)
+class Due:
+    """One case whose time has come, and why, in words the timeline shows after "System": "the award period
+    ended on Sep 30, 2029". `key` tells flags apart on one case (which agreement expired); `data` is kept in
+    the event."""
+
+    case_id: int
+    reason: str
+    key: str = ""
+    data: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Time moves the case: `due(now)` yields a `Due` for every open case whose time has come by `now`.
+
+    `due` is the domain's query (indexed on its due-date column); the sweep re-checks each case under its row
+    lock, so a case is moved or flagged once however many sweeps run. With ``system_only`` nobody but the system
+    fires the transition (a lapse, an administrative closeout); otherwise people may fire it earlier.
+    """
+
+    due: Callable[[datetime], Iterable[Due]]
+    policy: str = FIRE
+    name: str = ""
+    verb: str = "clock.flagged"
+    system_only: bool = False
+    # For a flag: the stages the case must still be in when the sweep holds its lock (empty: any open stage).
+    stages: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -44,6 +80,20 @@ class Transition:
     permission: str = EDIT
     rules: tuple[Rule, ...] = ()
     guards: tuple[Guard, ...] = ()
+    # A reason the person must give (it goes into the event's data["comment"]): True, or check(case) -> bool for
+    # a condition such as "reports are still owed".
+    comment_required: bool | Callable[..., bool] = False
+    # The sentence saying what cannot be undone; the page asks for confirmation and the API for "confirm": true.
+    confirm: str | None = None
+    # Time fires it (policy FIRE) or flags it (FLAG): see Clock.
+    clock: Clock | None = None
+
+    def needs_comment(self, case) -> bool:
+        return self.comment_required(case) if callable(self.comment_required) else bool(self.comment_required)
+
+    @property
+    def system_only(self) -> bool:
+        return self.clock is not None and self.clock.policy == FIRE and self.clock.system_only
 
 
 Hook = Callable[..., None]
@@ -71,6 +121,9 @@ class Machine:
     # returns {milestone id: why the engine's generic milestone endpoints may not act on it} for those of the
     # given milestones it owns. One call for a whole list, so a case page asks once however many reports it has.
     milestone_owner: Callable[..., dict[int, str]] | None = None
+    # Flags that time raises on a case without a transition of their own (an agreement expired, a TA clock
+    # missed): Clocks with policy FLAG and a unique name.
+    clocks: list[Clock] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._stages = {stage.name: stage for stage in self.stages}
@@ -85,9 +138,18 @@ class Machine:
     def transitions_from(self, stage: str) -> list[Transition]:
         return [transition for transition in self.transitions if stage in transition.sources]
 
+    def timed(self) -> list[tuple[Transition | None, Clock]]:
+        """Every clock of the machine, with the transition it sits on (None for the machine's own flags)."""
+        return [(t, t.clock) for t in self.transitions if t.clock is not None] + [(None, c) for c in self.clocks]
+
     def problems(self) -> list[str]:
         """What is wrong with the declaration: undeclared stages, unreachable stages, dead ends."""
         found = []
+        for clock in self.clocks:
+            if clock.policy != FLAG or not clock.name:
+                found.append("a machine-level clock must be a named FLAG (a FIRE clock sits on its transition)")
+        if len({clock.name for clock in self.clocks}) != len(self.clocks):
+            found.append("a clock name is declared twice")
         if len(self._stages) != len(self.stages):
             found.append("a stage is declared twice")
         if len(self._transitions) != len(self.transitions):

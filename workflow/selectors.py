@@ -37,6 +37,8 @@ class AvailableTransition:
     target_label: str
     allowed: bool
     reasons: list[str]
+    comment_required: bool = False
+    confirm: str | None = None
 
 
 def case_available_transitions(*, case: Case, user: User, rights: set[str] | None = None) -> list[AvailableTransition]:
@@ -49,7 +51,7 @@ def case_available_transitions(*, case: Case, user: User, rights: set[str] | Non
     machine = registry.get(case.kind)
     found = []
     for transition in machine.transitions_from(case.stage):
-        if transition.permission not in rights:
+        if transition.permission not in rights or transition.system_only:
             continue
         reasons = _reasons(transition, user=user, case=case)
         found.append(
@@ -60,6 +62,8 @@ def case_available_transitions(*, case: Case, user: User, rights: set[str] | Non
                 target_label=machine.stage(transition.target).label,
                 allowed=not reasons,
                 reasons=reasons,
+                comment_required=transition.needs_comment(case),
+                confirm=transition.confirm,
             )
         )
     return found

@@ -71,6 +71,8 @@ class TransitionRequestSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     expected_version = serializers.IntegerField(required=False, min_value=1)
+    # Irreversible transitions (those that declare `confirm`) need true here; the service says so otherwise.
+    confirm = serializers.BooleanField(required=False, default=False)
 
 
 class AvailableTransitionSerializer(serializers.Serializer):
@@ -80,6 +82,10 @@ class AvailableTransitionSerializer(serializers.Serializer):
     target_label = serializers.CharField()
     allowed = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField())
+    comment_required = serializers.BooleanField(help_text="A comment (the reason) must come with it.")
+    confirm = serializers.CharField(
+        allow_null=True, help_text='What cannot be undone; when set, the request needs "confirm": true.'
+    )
 
 
 class EventSerializer(serializers.ModelSerializer):

@@ -97,6 +97,7 @@ def case_transition(
     comment: str = "",
     expected_version: int | None = None,
     rights: set[str] | None = None,
+    confirm: bool = False,
 ) -> Case:
     """Move a case along its stage machine: the only way a stage changes.
 
@@ -108,6 +109,11 @@ def case_transition(
 
     A domain service that has already locked this case and checked the actor with ``case_require`` in the same
     transaction passes the `rights` it got, so access is checked once, on the locked row.
+
+    A transition that declares ``comment_required`` needs a `comment` (the reason, kept in the event), and one
+    that declares ``confirm`` needs `confirm` True: the person saw the sentence saying what cannot be undone.
+    Transitions only time fires (``Clock.system_only``) are refused to people; the system fires them through
+    ``workflow.clocks``.
     """
     machine = registry.get(case.kind)
     transition = machine.transition(name)
@@ -133,6 +139,10 @@ def case_transition(
                 code="stale",
                 field="expected_version",
             )
+        if transition.system_only:
+            raise NotAllowed(
+                f"Nobody fires “{transition.label}”: the system does, when its time comes.", code="system_only"
+            )
         refused = _rule_failures(transition, user=actor, case=locked)
         if refused:
             raise NotAllowed("; ".join(refused))
@@ -147,31 +157,56 @@ def case_transition(
         failing = _guard_failures(transition, case=locked)
         if failing:
             raise GuardFailed(failing)
-
-        source = locked.stage
-        locked.stage = transition.target
-        locked.version += 1
-        target = machine.stage(transition.target)
-        locked.closed_at = timezone.now() if target.terminal else None
-        locked.save(update_fields=["stage", "version", "closed_at"])
-        event = event_record(
-            case=locked,
-            actor=actor,
-            verb="transition",
-            data={
-                "name": transition.name,
-                "label": transition.label,
-                "from": source,
-                "to": transition.target,
-                "comment": comment,
-                "version": locked.version,
-            },
-        )
-        for hook in machine.on_enter.get(transition.target, []):
-            hook(case=locked, actor=actor, event=event)
-        for hook in machine.after_commit.get(transition.target, []):
-            transaction.on_commit(partial(hook, case_id=locked.pk, event_id=event.pk))
+        comment = (comment or "").strip()
+        transition_input_check(transition, case=locked, comment=comment, confirm=confirm)
+        transition_apply(locked, machine=machine, transition=transition, actor=actor, data={"comment": comment})
     return locked
+
+
+def transition_input_check(transition: Transition, *, case: Case, comment: str, confirm: bool) -> None:
+    """The reason and the confirmation a transition declares it needs (400 naming the field, nothing written)."""
+    if transition.needs_comment(case) and not comment.strip():
+        raise ServiceError(
+            f"Say why: “{transition.label}” needs a comment, which everyone on the case will read.",
+            field="comment",
+            code="comment_required",
+        )
+    if transition.confirm and confirm is not True:
+        raise ServiceError(
+            f"{transition.confirm} Confirm that you mean it.", field="confirm", code="confirmation_required"
+        )
+
+
+def transition_apply(case: Case, *, machine, transition: Transition, actor: User | None, data: dict) -> Event:
+    """Write the move on a case locked by the caller: stage, version, closed_at, the event, then the hooks.
+
+    `actor` None is the system (a clock); its `data` then says ``"by": "system"`` and the ``reason``.
+    """
+    source = case.stage
+    case.stage = transition.target
+    case.version += 1
+    target = machine.stage(transition.target)
+    case.closed_at = timezone.now() if target.terminal else None
+    case.save(update_fields=["stage", "version", "closed_at"])
+    event = event_record(
+        case=case,
+        actor=actor,
+        verb="transition",
+        data={
+            "name": transition.name,
+            "label": transition.label,
+            "from": source,
+            "to": transition.target,
+            "comment": "",
+            **data,
+            "version": case.version,
+        },
+    )
+    for hook in machine.on_enter.get(transition.target, []):
+        hook(case=case, actor=actor, event=event)
+    for hook in machine.after_commit.get(transition.target, []):
+        transaction.on_commit(partial(hook, case_id=case.pk, event_id=event.pk))
+    return event
 
 
 def _log_grant(kind: str, *, case: Case, user: User, permission: str, actor: User | None) -> None:

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from workflow import views
+from workflow import views, views_transitions
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
     path("<int:case_id>/", views.case_detail, name="case-detail"),
     path("<int:case_id>/transitions/", views.case_transition, name="case-transition"),
+    path(
+        "<int:case_id>/transitions/<slug:name>/",
+        views_transitions.case_transition_confirm,
+        name="case-transition-confirm",
+    ),
     path("<int:case_id>/milestones/<int:milestone_id>/submit/", views.milestone_submit, name="milestone-submit"),
     path("<int:case_id>/milestones/<int:milestone_id>/approve/", views.milestone_approve, name="milestone-approve"),
     path(

@@ -53,8 +53,8 @@ class AwardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedV
     @action(detail=True, methods=["post"])
     def decline(self, request, pk=None):
         award = self.write_target()
-        reason = self.write_input(s.ReasonSerializer, award)["reason"]
-        return self._fresh(services.award_decline(award=award, actor=request.user, reason=reason))
+        data = self.write_input(s.ReasonSerializer, award)
+        return self._fresh(services.award_decline(award=award, actor=request.user, **data))
 
     @extend_schema(request=s.RolesSerializer, responses=s.AwardSerializer)
     @action(detail=True, methods=["post"])

@@ -13,6 +13,7 @@ BUDGET_CHOICES = [("", "—")] + [(name, name.replace("_", " ").capitalize()) fo
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(label="Why the award is declined", widget=SHORT_TEXT, max_length=2000)
+    confirm = forms.BooleanField(label="I understand that declining is final", required=False)
 
 
 class ReportTextForm(forms.Form):

@@ -1,7 +1,11 @@
 """The stage machine of a JMHCP award (case kind "award"), registered in GrantsConfig.ready().
 
     offered ──accept──► planning ──begin_implementation──► implementation ──open_closeout──► closeout ──close──► closed
-       └──decline──► declined
+       ├──decline──► declined                                  closeout ──close_administratively (day 121)──► closed
+       └──lapse──► lapsed ──reopen──► offered
+
+Time moves an award too (grants/awards/clocks.py): closeout opens the day after the end date, an offer not
+accepted in time lapses, and a closeout whose final reports never came is closed administratively on day 121.
 
 An award whose category needs no planning phase passes through "planning" in the acceptance itself.
 Accept and decline carry data and have their own service; the guards check the data is there, so the
@@ -10,15 +14,18 @@ generic transitions endpoint cannot skip it.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
 from grants import reporting
+from grants.awards import clocks
 from grants.models import Award, Report, ReportKind
 from grants.rules import manages_grant, works_for_lead
 from workflow.access import EDIT, REVIEW, VIEW
-from workflow.machines import Guard, Machine, Rule, Stage, Transition
+from workflow.machines import FLAG, Clock, Guard, Machine, Rule, Stage, Transition
 from workflow.models import MilestoneStatus
+from workflow.services import event_record
 
 AWARD_KIND = "award"
 FINAL_KINDS = (ReportKind.FINAL_PERFORMANCE, ReportKind.FINAL_PROGRESS, ReportKind.FINAL_FINANCIAL)
@@ -60,6 +67,26 @@ def _finals_approved(case) -> bool:
     return finals.exists() and not finals.exclude(milestone__status=MilestoneStatus.APPROVED).exists()
 
 
+def _finals_owed(case) -> bool:
+    return not _finals_approved(case)
+
+
+def _finals_unsubmitted(case) -> bool:
+    return Report.objects.filter(award__case=case, kind__in=FINAL_KINDS, first_submitted_on__isnull=True).exists()
+
+
+def _reopen_acceptance(*, case, actor, event) -> None:
+    """on_enter "offered" (BJA reopened a lapsed offer): a new acceptance window from today, where the award is."""
+    award = Award.objects.get(case=case)
+    award.acceptance_due = reporting.acceptance_due(
+        reporting.local_today(timezone.now(), award.time_zone), settings.AWARD_ACCEPTANCE_DAYS
+    )
+    award.save(update_fields=["acceptance_due"])
+    event_record(
+        case=case, actor=actor, verb="award.acceptance_reopened", data={"acceptance_due": str(award.acceptance_due)}
+    )
+
+
 def _lead_or_manager(user, case) -> bool:
     return works_for_lead(user, case) or manages_grant(user, case)
 
@@ -92,6 +119,7 @@ MACHINE = Machine(
         Stage("closeout", "Closeout"),
         Stage("closed", "Closed", terminal=True),
         Stage("declined", "Declined", terminal=True),
+        Stage("lapsed", "Lapsed: not accepted in time"),
     ],
     transitions=[
         Transition(
@@ -111,6 +139,25 @@ MACHINE = Machine(
             EDIT,
             (AUTHORIZED_REPRESENTATIVE,),
             (Guard("Record the decline with its reason (the decline form).", _declined),),
+            comment_required=True,
+            confirm="Declining is final: the award can no longer be accepted and its funds return to BJA.",
+        ),
+        Transition(
+            "lapse",
+            "Lapse (not accepted in time)",
+            ("offered",),
+            "lapsed",
+            REVIEW,
+            clock=Clock(clocks.acceptance_lapsing, system_only=True),
+        ),
+        Transition(
+            "reopen",
+            "Reopen the offer",
+            ("lapsed",),
+            "offered",
+            REVIEW,
+            (GRANT_MANAGER,),
+            comment_required=True,
         ),
         Transition(
             "begin_implementation",
@@ -129,6 +176,7 @@ MACHINE = Machine(
             VIEW,
             (Rule("Only the lead agency's staff or the grant manager opens closeout.", _lead_or_manager),),
             (Guard("Closeout opens the day after the award's end date.", _ended),),
+            clock=Clock(clocks.closeout_opening),
         ),
         Transition(
             "close",
@@ -137,9 +185,24 @@ MACHINE = Machine(
             "closed",
             REVIEW,
             (GRANT_MANAGER,),
-            (Guard("BJA must approve the final performance, progress and financial reports.", _finals_approved),),
+            # Closing with final reports still owed is BJA's call, with the reason on the record.
+            comment_required=_finals_owed,
+            confirm="Closing is final: no report, payment or modification can be recorded on the award afterwards.",
+            clock=Clock(
+                clocks.closeout_ending, policy=FLAG, name=clocks.ENDING, verb=clocks.CLOCK_VERB, stages=("closeout",)
+            ),
+        ),
+        Transition(
+            "close_administratively",
+            "Close administratively",
+            ("closeout",),
+            "closed",
+            REVIEW,
+            guards=(Guard("Only final reports never submitted close an award administratively.", _finals_unsubmitted),),
+            clock=Clock(clocks.closeout_lapsed, system_only=True),
         ),
     ],
+    on_enter={"offered": [_reopen_acceptance]},
     # By case id, so a list of cases needs no query per row; the page redirects to the award.
     page_url=lambda case: reverse("grants-case", args=[case.pk]),
 )

@@ -129,6 +129,7 @@ class CommentSerializer(serializers.Serializer):
 
 class ReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    confirm = serializers.BooleanField(required=False, default=False, help_text="Declining is final: send true.")
 
 
 class AmountSerializer(serializers.Serializer):

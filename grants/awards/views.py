@@ -136,7 +136,7 @@ def award_decline(request: HttpRequest, award_id: int) -> HttpResponse:
     award = _award(request, award_id)
 
     def call(form):
-        return services.award_decline(award=award, actor=request.user, reason=form.cleaned_data["reason"])
+        return services.award_decline(award=award, actor=request.user, **form.cleaned_data)
 
     return _with_form(request, award, forms.DeclineForm, call, "You declined the award.", "acceptance")
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+import zoneinfo
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import OuterRef
 from django.utils import timezone
 
 from accounts.models import Organization, User
@@ -15,7 +18,9 @@ from partnerships.models import Agreement, AgreementParty, Partnership
 from partnerships.selectors.partnerships import local_today
 from partnerships.services.common import require_acting_for
 from workflow.access import EDIT, MANAGE, case_require
+from workflow.clocks import unflagged
 from workflow.documents import document_upload
+from workflow.machines import Due
 from workflow.models import Visibility
 from workflow.services import event_record
 
@@ -116,3 +121,26 @@ def agreement_sign(
         data={"agreement": agreement.pk, "title": agreement.title, "organization": organization.name},
     )
     return party
+
+
+def agreements_expired(now: datetime) -> Iterator[Due]:
+    """The partnership machine's clock: signed agreements of open partnerships whose expiry date has come where
+    the lead agency is. From that day they no longer count as in force (``Agreement.status``); the flag puts the
+    reason on the partnership's timeline, once per agreement."""
+    rows = unflagged(
+        Agreement.objects.filter(
+            partnership__case__closed_at__isnull=True, expiry_date__lte=now.date() + timedelta(days=1)
+        ).exclude(parties__signed_on__isnull=True),
+        verb="agreement.expired",
+        clock="agreement_expired",
+        case_field="partnership__case_id",
+        key=OuterRef("id"),
+    ).values_list(
+        "id", "partnership__case_id", "kind", "title", "expiry_date", "partnership__case__organization__time_zone"
+    )
+    for agreement_id, case_id, kind, title, expiry, zone in rows:
+        if expiry <= timezone.localtime(now, zoneinfo.ZoneInfo(zone)).date():
+            label = AgreementKind(kind).label
+            day = f"{expiry:%b} {expiry.day}, {expiry.year}"
+            reason = f"the {label} “{title}” expired on {day}; it no longer counts as in force"
+            yield Due(case_id, reason, key=str(agreement_id), data={"agreement": agreement_id, "title": title})

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date
+from collections.abc import Iterator
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -12,12 +13,15 @@ from django.utils import timezone
 from accounts.models import Organization, OrganizationKind, User
 from accounts.selectors import membership_role
 from config.errors import Conflict, NotAllowed, ServiceError
+from config.times import moment_text
 from partnerships import rules
 from partnerships.business_time import business_deadline, calendar_deadline
 from partnerships.choices import AUDIENCE_DELIVERIES, DeliveryType, TATopic
 from partnerships.models import TA_REQUEST_KIND, TADelivery, TARequest
 from partnerships.selectors.partnerships import local_today
 from workflow.access import VIEW, case_require
+from workflow.clocks import unflagged
+from workflow.machines import Due
 from workflow.models import Participant, ParticipantRole
 from workflow.services import case_create, case_transition, event_record, participant_add
 
@@ -209,3 +213,32 @@ def ta_delivery_record(
     if ta_request.case.stage != "delivered":
         case_transition(case=ta_request.case, name="deliver", actor=actor, comment=delivery.get_delivery_type_display())
     return delivery
+
+
+def _missed(now: datetime, *, stages: tuple[str, ...], due_field: str, clock: str, what: str) -> Iterator[Due]:
+    rows = unflagged(
+        TARequest.objects.filter(case__stage__in=stages, **{f"{due_field}__lt": now}),
+        verb="ta.clock_missed",
+        clock=clock,
+    ).values_list("case_id", due_field, "case__organization__time_zone")
+    for case_id, due, zone in rows:
+        reason = f"the {what} clock passed on {moment_text(due, zoneinfo.ZoneInfo(zone))}: marked missed"
+        yield Due(case_id, reason, data={"due": due.isoformat()})
+
+
+def ta_acknowledge_missed(now: datetime) -> Iterator[Due]:
+    """Requests still not acknowledged after their 48 business hours."""
+    return _missed(
+        now,
+        stages=("received",),
+        due_field="acknowledge_due_at",
+        clock="acknowledge_missed",
+        what="48-hour acknowledgement",
+    )
+
+
+def ta_match_missed(now: datetime) -> Iterator[Due]:
+    """Requests not matched with a Learning Site within two weeks."""
+    return _missed(
+        now, stages=("received", "acknowledged"), due_field="match_due_at", clock="match_missed", what="two-week match"
+    )

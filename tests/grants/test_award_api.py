@@ -116,7 +116,9 @@ def test_bad_input_names_the_rule_and_changes_nothing(request, award, admin, who
 
 
 def test_declined_then_accepted_is_409(award, admin):
-    api_client(admin).post(f"/api/v1/awards/{award.pk}/decline/", {"reason": "No match."}, format="json")
+    api_client(admin).post(
+        f"/api/v1/awards/{award.pk}/decline/", {"reason": "No match.", "confirm": True}, format="json"
+    )
     response = api_client(admin).post(f"/api/v1/awards/{award.pk}/accept/")
     assert response.status_code == 409 and response.json()["code"] == "declined"
 
@@ -214,3 +216,12 @@ def test_reports_cannot_skip_their_chain_through_the_generic_milestone_endpoints
     assert api_client(grant_manager).post(url + "approve/", {}, format="json").status_code == 403
     report.milestone.refresh_from_db()
     assert report.milestone.status == "open"
+
+
+def test_sending_a_report_back_needs_the_reason(accepted, member, bh_member, grant_manager):
+    report = award_flow.report_through_lead(award_flow.first_quarterly(accepted), bh_member, member)
+    client = api_client(grant_manager)
+    response = client.post(f"/api/v1/award-reports/{report.pk}/send-back/", {"comment": " "}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "comment"
+    report.milestone.refresh_from_db()
+    assert report.milestone.status == "submitted"

@@ -49,7 +49,7 @@ def test_acceptance_makes_the_schedule_and_the_planning_deliverables(award, admi
 
 
 def test_a_declined_award_cannot_be_accepted(award, admin):
-    services.award_decline(award=award, actor=admin, reason="The county withdrew its match.")
+    services.award_decline(award=award, actor=admin, reason="The county withdrew its match.", confirm=True)
     with pytest.raises(Conflict, match="declined") as error:
         services.award_accept(award=award, actor=admin)
     assert error.value.code == "declined"
@@ -230,10 +230,15 @@ def test_closeout_window_edges_and_close(award, admin, member, bh_member, grant_
         assert status.closeout_open and status.closeout_days_left == 0 and not status.closeout_overdue
     with at(award.end + timedelta(days=121)):
         assert selectors.award_compliance(award_flow.fresh(award)).closeout_overdue
-    with pytest.raises(GuardFailed, match="final"):
-        case_transition(case=award.case, name="close", actor=grant_manager)
+    # With final reports still owed, closing is BJA's call with the reason on the record; always confirmed.
+    with pytest.raises(ServiceError) as no_reason:
+        case_transition(case=award.case, name="close", actor=grant_manager, confirm=True)
+    assert (no_reason.value.field, no_reason.value.code) == ("comment", "comment_required")
     for report in award.reports.filter(kind__startswith="final_"):
         award_flow.report_through_lead(report, bh_member, member)
         services.report_approve(report=report, actor=grant_manager)
-    case_transition(case=award.case, name="close", actor=grant_manager)
+    with pytest.raises(ServiceError) as unconfirmed:
+        case_transition(case=award.case, name="close", actor=grant_manager)
+    assert unconfirmed.value.field == "confirm"
+    case_transition(case=award.case, name="close", actor=grant_manager, confirm=True)
     assert Award.objects.get(pk=award.pk).case.stage == "closed"

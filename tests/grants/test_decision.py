@@ -99,5 +99,8 @@ def test_only_a_grant_manager_decides(in_decision, reviewer, bja_viewer, admin):
 def test_withdraw_from_draft_or_submitted_by_the_lead_admin(application, submitted, admin, bh_admin, solicitation):
     with pytest.raises(NotAllowed):
         case_transition(case=submitted.case, name="withdraw", actor=bh_admin)
-    case_transition(case=submitted.case, name="withdraw", actor=admin)
+    with pytest.raises(ServiceError) as unconfirmed:
+        case_transition(case=submitted.case, name="withdraw", actor=admin, comment="The county pulled out.")
+    assert unconfirmed.value.field == "confirm"
+    case_transition(case=submitted.case, name="withdraw", actor=admin, comment="The county pulled out.", confirm=True)
     assert flow.fresh(submitted).case.stage == "withdrawn"

@@ -7,12 +7,14 @@ a change that adds an access check or a query per write shows up here.
 from tests.grants import flow
 from tests.helpers import api_client, count_queries
 
+WITHDRAWAL = {"name": "withdraw", "comment": "We will apply next year.", "confirm": True}
+
 
 def test_withdraw_checks_access_once(application, admin):
     client = api_client(admin)
     client.get(f"/api/v1/cases/{application.case_id}/")  # Warm the session and content types.
     queries, sql, response = count_queries(
-        lambda: client.post(f"/api/v1/cases/{application.case_id}/transitions/", {"name": "withdraw"}, format="json")
+        lambda: client.post(f"/api/v1/cases/{application.case_id}/transitions/", WITHDRAWAL, format="json")
     )
     assert response.status_code == 200, response.content
     print(f"withdraw: {queries} queries")

@@ -160,8 +160,12 @@ def test_only_the_lead_admin_dissolves(partnership, admin, bh_admin, member):
         case_transition(case=partnership.case, name="dissolve", actor=bh_admin)
     with pytest.raises(NotAllowed):
         case_transition(case=partnership.case, name="dissolve", actor=member)
-    case = case_transition(case=partnership.case, name="dissolve", actor=admin)
+    with pytest.raises(ServiceError) as no_reason:
+        case_transition(case=partnership.case, name="dissolve", actor=admin, confirm=True)
+    assert (no_reason.value.field, no_reason.value.code) == ("comment", "comment_required")
+    case = case_transition(case=partnership.case, name="dissolve", actor=admin, comment="Funding ended.", confirm=True)
     assert case.stage == "dissolved" and case.closed_at is not None
+    assert case.events.get(verb="transition", data__name="dissolve").data["comment"] == "Funding ended."
 
 
 def test_one_lead_agency_per_partnership(partnership, organization):

@@ -1,10 +1,12 @@
 """A small stage machine used only by the workflow tests (the engine knows no grant or partnership)."""
 
+from datetime import timedelta
+
 from workflow import checklists
 from workflow.access import MANAGE, REVIEW
 from workflow.checklists import ItemSpec, milestones_approved
-from workflow.machines import Guard, Machine, Rule, Stage, Transition, registry
-from workflow.models import ParticipantRole
+from workflow.machines import FLAG, Clock, Due, Guard, Machine, Rule, Stage, Transition, registry
+from workflow.models import Case, ParticipantRole
 
 KIND = "sample_request"
 entered: list[tuple[int, str]] = []
@@ -26,6 +28,25 @@ def _is_lead_member(user, case) -> bool:
     return case.organization.memberships.filter(user=user, is_active=True).exists()
 
 
+# A submitted request nobody starts reviewing lapses LAPSE_AFTER after it was opened; a week before, it is flagged.
+LAPSE_AFTER = timedelta(days=30)
+FLAG_AFTER = timedelta(days=23)
+
+
+def _lapsing(now):
+    for case_id, opened in Case.objects.filter(
+        kind=KIND, stage="submitted", opened_at__lte=now - LAPSE_AFTER
+    ).values_list("id", "opened_at"):
+        yield Due(case_id, f"nobody started the review within 30 days of {opened:%b %-d, %Y}")
+
+
+def _lapsing_soon(now):
+    for case_id in Case.objects.filter(kind=KIND, stage="submitted", opened_at__lte=now - FLAG_AFTER).values_list(
+        "id", flat=True
+    ):
+        yield Due(case_id, "the request lapses in a week unless its review starts")
+
+
 MACHINE = Machine(
     kind=KIND,
     label="Sample request",
@@ -37,6 +58,7 @@ MACHINE = Machine(
         Stage("approved", "Approved", terminal=True),
         Stage("rejected", "Rejected", terminal=True),
         Stage("withdrawn", "Withdrawn", terminal=True),
+        Stage("lapsed", "Lapsed"),
     ],
     transitions=[
         Transition(
@@ -55,7 +77,21 @@ MACHINE = Machine(
         Transition("approve", "Approve", ("in_review",), "approved", permission=REVIEW),
         Transition("reject", "Reject", ("in_review",), "rejected", permission=REVIEW),
         Transition("withdraw", "Withdraw", ("draft", "submitted"), "withdrawn", permission=MANAGE),
+        Transition(
+            "abandon",
+            "Abandon",
+            ("draft", "submitted", "lapsed"),
+            "withdrawn",
+            permission=MANAGE,
+            comment_required=True,
+            confirm="Abandoning is final.",
+        ),
+        Transition(
+            "lapse", "Lapse", ("submitted",), "lapsed", permission=REVIEW, clock=Clock(_lapsing, system_only=True)
+        ),
+        Transition("reopen", "Reopen", ("lapsed",), "submitted", permission=REVIEW, comment_required=True),
     ],
+    clocks=[Clock(_lapsing_soon, policy=FLAG, name="lapsing_soon", stages=("submitted",))],
     on_enter={"approved": [lambda case, actor, event: entered.append((case.pk, "approved"))]},
     after_commit={"approved": [lambda case_id, event_id: committed.append(case_id)]},
 )

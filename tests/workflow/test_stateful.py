@@ -1,15 +1,16 @@
 """Random people pressing random buttons on one case: whatever happens, the case and its history stay true.
 
-Hypothesis drives the sample stage machine (tests/workflow/machines.py) and the
-checklist services with random users, transitions (and a bogus one) and
-milestone actions. A small model written from the access rules in docs/architecture.md,
-not from workflow/access.py, predicts which attempts must succeed; after every
-step the invariants below are checked against the database.
+Hypothesis drives the sample stage machine (tests/workflow/machines.py) and the checklist services with random
+users, transitions (and a bogus one), with and without a comment and a confirmation, milestone actions, and time
+passing (the clocks' sweep: a submitted request is flagged, then lapses, as the system). A small model written
+from the access rules in docs/architecture.md, not from workflow/access.py, predicts which attempts must
+succeed; after every step the invariants below are checked against the database.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from tests import factories
 from tests.workflow import machines as sample
 from workflow import checklists, services
 from workflow.access import EDIT, MANAGE, REVIEW, SCORE, VIEW
+from workflow.clocks import clocks_sweep
 from workflow.models import Case, Event, Milestone, MilestoneStatus, ParticipantRole
 
 MACHINE = sample.MACHINE
@@ -105,7 +107,7 @@ class CaseUnderFire(RuleBasedStateMachine):
             "assigned_reviewer": factories.member_of(bja, Role.PEER_REVIEWER),
             "outsider": factories.member_of(elsewhere, Role.ADMIN),
         }
-        self.who = {user.pk: key for key, user in self.users.items()}
+        self.who = {user.pk: key for key, user in self.users.items()} | {None: "system"}
         self.case = services.case_create(
             kind=sample.KIND,
             title="Stateful",
@@ -126,7 +128,8 @@ class CaseUnderFire(RuleBasedStateMachine):
             MilestoneModel(m.pk, m.required, m.needs_bja_approval, m.joint)
             for m in self.case.milestones.order_by("order")
         ]
-        self.fired: list[tuple[str, str]] = []  # (person, transition) of every transition that succeeded
+        self.fired: list[tuple[str, str]] = []  # (person or "system", transition) of every transition that succeeded
+        self.flagged = False  # the "lapsing soon" clock flagged the case
         self.succeeded: set[str] = set()  # everyone who changed anything
         # Random presses seldom get a case far past draft: some examples start further along, by the same services.
         if prepared:
@@ -136,7 +139,7 @@ class CaseUnderFire(RuleBasedStateMachine):
 
     # What the model says must fail, and with which codes (any failing check may be the one reported).
 
-    def transition_refusals(self, person: str, name: str) -> set[str]:
+    def transition_refusals(self, person: str, name: str, comment: str = "why", confirm: bool = True) -> set[str]:
         transition = MACHINE.transition(name)
         rights = RIGHTS[person]
         if transition is None:
@@ -144,6 +147,12 @@ class CaseUnderFire(RuleBasedStateMachine):
         if VIEW not in rights:
             return {"not_found"}
         codes = set()
+        if name == "lapse":  # Only time lapses a request.
+            codes.add("system_only")
+        if name in ("abandon", "reopen") and not comment:
+            codes.add("comment_required")
+        if name == "abandon" and not confirm:
+            codes.add("confirmation_required")
         if self.stage not in transition.sources:
             codes.add("wrong_stage")
         if transition.permission not in rights or (name == "submit" and person not in LEAD_MEMBERS):
@@ -199,12 +208,19 @@ class CaseUnderFire(RuleBasedStateMachine):
 
     # Rules
 
-    @rule(person=st.sampled_from(PEOPLE), name=st.sampled_from(TRANSITION_NAMES))
-    def fire(self, person: str, name: str) -> None:
-        refusals = self.transition_refusals(person, name)
+    @rule(
+        person=st.sampled_from(PEOPLE),
+        name=st.sampled_from(TRANSITION_NAMES),
+        comment=st.sampled_from(["stateful", "", "   "]),
+        confirm=st.booleans(),
+    )
+    def fire(self, person: str, name: str, comment: str = "stateful", confirm: bool = True) -> None:
+        refusals = self.transition_refusals(person, name, comment.strip(), confirm)
 
         def change():
-            services.case_transition(case=self.case, name=name, actor=self.users[person], comment="stateful")
+            services.case_transition(
+                case=self.case, name=name, actor=self.users[person], comment=comment, confirm=confirm
+            )
 
         if self.attempt(person, refusals, change):
             self.stage, self.version = MACHINE.transition(name).target, self.version + 1
@@ -213,12 +229,25 @@ class CaseUnderFire(RuleBasedStateMachine):
     @rule(data=st.data())
     def someone_entitled_fires_a_possible_transition(self, data) -> None:
         """Random attempts rarely get past draft; this one picks a transition open now and a person who holds it."""
-        possible = [transition.name for transition in MACHINE.transitions_from(self.stage)]
+        possible = [t.name for t in MACHINE.transitions_from(self.stage) if not t.system_only]
         if not possible:
             return
         name = data.draw(st.sampled_from(possible), label="transition")
         entitled = [person for person in PEOPLE if self.transition_refusals(person, name) <= {"guard_failed"}]
         self.fire(data.draw(st.sampled_from(entitled), label="person"), name)
+
+    @rule(days=st.sampled_from([10, 24, 31, 45]), sweeps=st.integers(1, 2))
+    def time_passes(self, days: int, sweeps: int) -> None:
+        """The beat's sweep, once or twice, `days` after the case was opened: the clocks flag on day 23 and lapse
+        a request still submitted on day 30, as the system, once."""
+        now = self.case.opened_at + timedelta(days=days)
+        for _ in range(sweeps):
+            clocks_sweep(now=now)
+        if self.stage == "submitted" and days >= 30:
+            self.stage, self.version = "lapsed", self.version + 1
+            self.fired.append(("system", "lapse"))
+        elif self.stage == "submitted" and days >= 23:
+            self.flagged = True
 
     @rule(person=st.sampled_from(PEOPLE), action=st.sampled_from(MILESTONE_ACTIONS), index=st.integers(0, 3))
     def act_on_milestone(self, person: str, action: str, index: int) -> None:
@@ -318,7 +347,13 @@ class CaseUnderFire(RuleBasedStateMachine):
         for event in Event.objects.filter(case=self.case, verb="transition"):
             person = self.who[event.actor_id]
             transition = MACHINE.transition(event.data["name"])
+            if person == "system":
+                assert transition.clock is not None and event.data["by"] == "system" and event.data["reason"]
+                continue
+            assert not transition.system_only, f"{person} fired {transition.name}, which only time fires"
             assert transition.permission in RIGHTS[person], f"{person} fired {transition.name}"
+            if transition.needs_comment(self.case):
+                assert event.data["comment"].strip(), f"{transition.name} went through without its reason"
             if transition.name == "submit":
                 assert person in LEAD_MEMBERS
 
@@ -327,8 +362,16 @@ class CaseUnderFire(RuleBasedStateMachine):
         if self.case is None:
             return
         assert all(VIEW in RIGHTS[person] for person in self.succeeded), self.succeeded
-        actors = set(Event.objects.filter(case=self.case).values_list("actor_id", flat=True))
+        actors = set(Event.objects.filter(case=self.case).values_list("actor_id", flat=True)) - {None}
         assert all(VIEW in RIGHTS[self.who[actor]] for actor in actors)
+
+    @invariant()
+    def time_flags_and_moves_the_case_once(self) -> None:
+        if self.case is None:
+            return
+        flags = Event.objects.filter(case=self.case, verb="clock.flagged", data__clock="lapsing_soon")
+        assert flags.count() == (1 if self.flagged else 0)
+        assert all(event.actor_id is None and event.data["by"] == "system" for event in flags)
 
     @invariant()
     def approvals_come_from_someone_else_with_the_right(self) -> None:

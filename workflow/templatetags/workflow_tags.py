@@ -102,7 +102,7 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
     machine = case.machine
     if machine.describe_event and (sentence := machine.describe_event(event)):
         return sentence
-    actor = str(event.actor) if event.actor_id else "The system"
+    actor = str(event.actor) if event.actor_id else "System"
     data = event.data or {}
     title = data.get("title", "a milestone")
     verb = event.verb
@@ -110,7 +110,12 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         return f"{actor} opened the case."
     if verb == "transition":
         source, target = _stage(case.kind, data.get("from", "")), _stage(case.kind, data.get("to", ""))
+        if data.get("by") == "system":
+            return f"System moved it from {source} to {target}: {data.get('reason', 'its time had come')}."
         return _with_text(f"{actor} moved it from {source} to {target}", data.get("comment", ""))
+    if data.get("by") == "system" and data.get("reason"):
+        # A clock's flag (workflow/clocks.py): the reason is the whole sentence.
+        return f"System: {data['reason']}."
     if verb == "participant.added":
         role = dict(ParticipantRole.choices).get(data.get("role"), data.get("role", ""))
         return f"{actor} added {data.get('organization', 'an organization')} as {role[:1].lower()}{role[1:]}."

@@ -116,6 +116,11 @@ def _may_answer(award: Award, actor: User, doing: str) -> None:
         raise Conflict("The award was declined; it can no longer be accepted or declined.", code="declined")
     if award.accepted_at is not None:
         raise Conflict("The award is already accepted.", code="already_accepted")
+    if award.case.stage == "lapsed":
+        raise Conflict(
+            f"The offer lapsed: it was not accepted by {award.acceptance_due:%b %-d, %Y}. BJA can reopen it.",
+            code="lapsed",
+        )
 
 
 @transaction.atomic
@@ -141,14 +146,24 @@ def award_accept(*, award: Award, actor: User) -> Award:
 
 
 @transaction.atomic
-def award_decline(*, award: Award, actor: User, reason: str) -> Award:
+def award_decline(*, award: Award, actor: User, reason: str, confirm: bool = False) -> Award:
+    """Declining cannot be undone: the caller passes `confirm` True once the person has seen that said."""
     award = case_object_lock(award, related=AWARD_RELATED)
     _may_answer(award, actor, "decline")
     if not reason.strip():
         raise ServiceError("Say why the award is declined.", field="reason", code="required")
+    if confirm is not True:
+        raise ServiceError(
+            "Declining is final: the award can no longer be accepted and its funds return to BJA. "
+            "Confirm that you mean it.",
+            field="confirm",
+            code="confirmation_required",
+        )
     award.declined_at, award.declined_by, award.decline_reason = timezone.now(), actor, reason.strip()
     award.save(update_fields=["declined_at", "declined_by", "decline_reason"])
-    services.case_transition(case=award.case, name="decline", actor=actor, comment=award.decline_reason)
+    services.case_transition(
+        case=award.case, name="decline", actor=actor, comment=award.decline_reason, confirm=confirm
+    )
     return award
 
 
