@@ -29,7 +29,13 @@ def award_with_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
     open_reports = Report.objects.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING)
     return (
         awards.select_related("case", "case__organization", "application__category", "grant_manager")
-        .prefetch_related(Prefetch("reports", queryset=open_reports.order_by("due_date", "id"), to_attr="open_reports"))
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=open_reports.select_related("milestone").order_by("due_date", "id"),
+                to_attr="open_reports",
+            )
+        )
         .order_by("acceptance_due", "id")
     )
 
@@ -55,6 +61,7 @@ class Compliance:
     locked: list[Report] = field(default_factory=list)
     overdue: list[Report] = field(default_factory=list)
     upcoming: list[Report] = field(default_factory=list)
+    owed: list[Report] = field(default_factory=list)
     closeout_open: bool = False
     closeout_days_left: int = 0
     closeout_overdue: bool = False
@@ -65,7 +72,8 @@ class Compliance:
 
     @property
     def next_report(self) -> Report | None:
-        return (self.overdue or self.upcoming or [None])[0]
+        """The soonest report still owed, late or not: a report due in four months is still the next one."""
+        return (self.owed or [None])[0]
 
     @property
     def flags(self) -> list[str]:
@@ -92,7 +100,10 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
     reports = getattr(award, "open_reports", None)
     if reports is None:
         reports = list(
-            award.reports.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING).order_by("due_date")
+            award.reports.select_related("milestone")
+            .filter(first_submitted_on__isnull=True)
+            .exclude(kind=ReportKind.PLANNING)
+            .order_by("due_date")
         )
     stage = award.case.stage
     live = stage in ("planning", "implementation", "closeout")
@@ -106,6 +117,7 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
     if live:
         late = [report for report in reports if reporting.is_late(report.due_date, today)]
         result.overdue = late
+        result.owed = list(reports)
         result.suspended = [
             r
             for r in late

@@ -1,0 +1,35 @@
+"""Faults a walk through the grant pages found (issue #16): each test reads what the page says."""
+
+import csv
+import io
+import re
+from html import unescape
+
+from django.test import Client
+
+from tests.grants import award_flow
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_text(response) -> str:
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_next_report_is_shown_while_reports_are_owed_even_months_ahead(award, admin, grant_manager):
+    accepted = award_flow.accept(award, admin)
+    first = accepted.reports.exclude(kind="planning").order_by("due_date").first()
+    due = f"{first.due_date:%b} {first.due_date.day}, {first.due_date.year}"
+    assert due in page_text(page_client(grant_manager).get("/grants/awards/"))
+    dashboard = page_text(page_client(admin).get("/"))
+    assert first.milestone.title in dashboard
+    rows = list(
+        csv.reader(io.StringIO(page_client(grant_manager).get("/grants/awards/export/awards.csv").content.decode()))
+    )
+    header, row = rows[0], rows[1]
+    assert row[header.index("Next due")] == str(first.due_date)
