@@ -115,7 +115,8 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_field")
-    case, changed = application.case, sorted(fields)
+    case = application.case
+    before = _content(application)
     if "title" in fields:
         if not (fields["title"] or "").strip():
             raise ServiceError("Give the application a title.", field="title", code="required")
@@ -135,11 +136,21 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
         if problem:
             raise problem
     application.full_clean(exclude=["case"])
+    after = _content(application)
+    changed = sorted(name for name in CONTENT_FIELDS if before[name] != after[name])
+    if not changed:
+        # Saving the same version again is not a new version: the signatures given stand.
+        return application
     case.save(update_fields=["title"])
     application.save()
     content_changed(application)
     services.event_record(case=case, actor=actor, verb="application.updated", data={"fields": changed})
     return application
+
+
+def _content(application: Application) -> dict:
+    values = {name: getattr(application, name) for name in CONTENT_FIELDS if name not in ("title", "category")}
+    return values | {"title": application.case.title, "category": application.category_id}
 
 
 @transaction.atomic

@@ -33,3 +33,28 @@ def test_next_report_is_shown_while_reports_are_owed_even_months_ahead(award, ad
     )
     header, row = rows[0], rows[1]
     assert row[header.index("Next due")] == str(first.due_date)
+
+
+def test_saving_the_application_unchanged_keeps_the_partners_signature(application, admin, bh_admin, bh_org):
+    from grants.selectors import signoffs_current
+    from tests.grants import flow
+
+    flow.fill(application, admin)
+    flow.attach_required(application, admin)
+    flow.sign(application, bh_admin)
+    application = flow.fresh(application)
+    same = {
+        "title": application.case.title,
+        "category": application.category_id,
+        "abstract": application.abstract,
+        "amount_requested": str(application.amount_requested),
+        "project_start": str(application.project_start),
+        "project_end": str(application.project_end),
+    }
+    response = page_client(admin).post(f"/grants/applications/{application.pk}/details/", same, follow=True)
+    assert "Nothing changed" in page_text(response)
+    application = flow.fresh(application)
+    assert [s.organization_id for s in signoffs_current(application=application)] == [bh_org.id]
+    changed = same | {"abstract": "A new abstract."}
+    page_client(admin).post(f"/grants/applications/{application.pk}/details/", changed)
+    assert signoffs_current(application=flow.fresh(application)) == []
