@@ -58,3 +58,16 @@ def test_saving_the_application_unchanged_keeps_the_partners_signature(applicati
     changed = same | {"abstract": "A new abstract."}
     page_client(admin).post(f"/grants/applications/{application.pk}/details/", changed)
     assert signoffs_current(application=flow.fresh(application)) == []
+
+
+def test_reviewer_progress_counts_the_declaration_of_a_reviewer_who_submitted(in_peer_review, grant_manager, reviewer):
+    from tests.grants import flow
+
+    flow.review(in_peer_review, grant_manager, reviewer)
+    solicitation = in_peer_review.solicitation_id
+    page = page_client(grant_manager).get(f"/grants/solicitations/{solicitation}/reviewers/").content.decode()
+    row = re.search(r'data-label="No conflict declared">(\d+)<', page)
+    assert row.group(1) == "1"
+    export = page_client(grant_manager).get(f"/grants/solicitations/{solicitation}/export/reviewers.csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode())))
+    assert rows[1][3] == "1", rows
