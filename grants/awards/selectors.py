@@ -62,6 +62,7 @@ class Compliance:
     overdue: list[Report] = field(default_factory=list)
     upcoming: list[Report] = field(default_factory=list)
     owed: list[Report] = field(default_factory=list)
+    closeout_opens: date | None = None
     closeout_open: bool = False
     closeout_days_left: int = 0
     closeout_overdue: bool = False
@@ -113,6 +114,7 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
         acceptance_open=stage == "offered",
         acceptance_days_left=reporting.days_left(award.acceptance_due, today),
         acceptance_overdue=stage == "offered" and reporting.is_late(award.acceptance_due, today),
+        closeout_opens=reporting.closeout_opens(award.end),
     )
     if live:
         late = [report for report in reports if reporting.is_late(report.due_date, today)]
@@ -126,7 +128,7 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
         result.locked = [r for r in late if r.kind in reporting.FINANCIAL_KINDS]
         horizon = today + timedelta(days=UPCOMING_DAYS)
         result.upcoming = [r for r in reports if today <= r.due_date <= horizon]
-        result.closeout_open = today >= reporting.closeout_opens(award.end) and stage != "closed"
+        result.closeout_open = today >= result.closeout_opens and stage != "closed"
         result.closeout_days_left = reporting.days_left(award.closeout_due, today)
         result.closeout_overdue = result.closeout_open and reporting.is_late(award.closeout_due, today)
     return result

@@ -14,7 +14,6 @@ from grants.rules import (
     ACCEPTED_TYPES,
     APPLICATION_KIND,
     CO_APPLICANT_KINDS,
-    TYPE_NAMES,
     accepted_type_names,
     administers_lead,
     deadline_text,
@@ -217,7 +216,7 @@ def application_document_upload(*, application: Application, actor: User, upload
         raise ServiceError(f"“{kind}” is not a kind of application document.", field="kind", code="document_kind")
     name, content_type = documents.document_validate(upload)
     if content_type not in ACCEPTED_TYPES[kind]:
-        shown = TYPE_NAMES.get(content_type, content_type.split("/")[-1].upper())
+        shown = documents.TYPE_WORDS.get(content_type, "a file of another type")
         raise ServiceError(
             f"The {kind_phrase(kind)} must be {accepted_type_names(kind)}; “{name}” is {shown}.",
             field="file",

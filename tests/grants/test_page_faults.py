@@ -71,3 +71,70 @@ def test_reviewer_progress_counts_the_declaration_of_a_reviewer_who_submitted(in
     export = page_client(grant_manager).get(f"/grants/solicitations/{solicitation}/export/reviewers.csv")
     rows = list(csv.reader(io.StringIO(export.content.decode())))
     assert rows[1][3] == "1", rows
+
+
+def test_award_page_words_acceptance_closeout_and_implementation(award, admin, member, bh_member, grant_manager):
+    from grants.awards import services
+    from grants.models import ReportKind
+    from grants.reporting import closeout_opens
+    from workflow.services import case_transition
+
+    offered = page_text(page_client(admin).get(f"/grants/awards/{award.pk}/"))
+    assert "Accept the award" in offered
+    assert "Nothing can be done by you" not in offered
+    award = award_flow.accept(award, admin)
+    opens = closeout_opens(award.end)
+    page = page_text(page_client(admin).get(f"/grants/awards/{award.pk}/"))
+    assert f"Closeout opens {opens:%b} {opens.day}, {opens.year}, the day after the award ends" in page.replace(" ,", ",")
+    assert "+ 1 day" not in page
+    assert "Implementation is locked" in page
+    for report in award.reports.filter(kind=ReportKind.PLANNING):
+        award_flow.report_through_lead(report, bh_member, member)
+        services.report_approve(report=report, actor=grant_manager)
+    case_transition(case=award.case, name="begin_implementation", actor=member)
+    page = page_text(page_client(admin).get(f"/grants/awards/{award.pk}/"))
+    assert "Implementation is locked" not in page
+    assert "implementation is open" in page
+
+
+def test_a_report_sent_back_no_longer_reads_submitted_to_bja(award, admin, member, bh_member, grant_manager):
+    from grants.awards import services
+
+    award = award_flow.accept(award, admin)
+    report = award_flow.report_through_lead(award_flow.first_quarterly(award), bh_member, member)
+    services.report_return(report=report, actor=grant_manager, comment="Add the dispositions.")
+    page = page_text(page_client(admin).get(f"/grants/awards/{award.pk}/reports/{report.pk}/"))
+    assert "Sent back by BJA" in page
+    assert "Submitted to BJA" not in page
+    assert "First submitted to BJA" in page
+
+
+def test_titles_are_not_doubled_when_they_already_carry_the_prefix(solicitation):
+    solicitation.title = f"FY{solicitation.fiscal_year} Connect and Protect"
+    assert str(solicitation) == f"FY{solicitation.fiscal_year} Connect and Protect"
+    category = solicitation.categories.first()
+    category.title = f"Category {category.code}: Law enforcement-led"
+    assert str(category) == f"Category {category.code}: Law enforcement-led"
+    category.title = "Law enforcement-led"
+    assert str(category) == f"Category {category.code}: Law enforcement-led"
+
+
+def test_reviewer_declaration_lists_the_applicants_without_a_dangling_comma(in_peer_review, grant_manager, reviewer):
+    from grants import services
+
+    services.reviewer_assign(application=in_peer_review, actor=grant_manager, reviewer=reviewer)
+    page = page_text(page_client(reviewer).get(f"/grants/applications/{in_peer_review.pk}/"))
+    applicants = re.search(r"Applicants: ([^.]*)\.", page).group(1)
+    assert not applicants.endswith(", ") and ", ," not in applicants and applicants.count(",") == 1, applicants
+
+
+def test_a_document_of_the_wrong_type_is_named_in_words(application, admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("notes.txt", b"Plain words.", content_type="text/plain")
+    response = page_client(admin).post(
+        f"/grants/applications/{application.pk}/documents/", {"kind": "program_narrative", "file": upload}
+    )
+    text = page_text(response)
+    assert "“notes.txt” is a plain text file (TXT)." in text
+    assert "PLAIN" not in text
