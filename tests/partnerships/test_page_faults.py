@@ -1,0 +1,64 @@
+"""Faults a walk through the partnership and TA pages found (issue #16): each test reads what the page says."""
+
+import re
+from decimal import Decimal
+from html import unescape
+
+from django.test import Client
+
+from partnerships.services.assessments import assessment_start
+from partnerships.services.ta import ta_delivery_record, ta_request_match
+from tests.factories import organization_today
+from tests.partnerships import steps
+from workflow.services import case_transition
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def page_text(response) -> str:
+    body = re.sub(r"<script.*?</script>", "", response.content.decode(), flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", body)))
+
+
+def test_a_ta_delivery_reads_as_a_sentence_in_the_timeline(ta_request, coordinator, site_org, member):
+    case_transition(case=ta_request.case, name="acknowledge", actor=coordinator)
+    ta_request.refresh_from_db()
+    ta_request_match(ta_request=ta_request, site=site_org, actor=coordinator)
+    ta_delivery_record(
+        ta_request=ta_request,
+        actor=coordinator,
+        delivered_on=organization_today(),
+        delivery_type="training",
+        hours=Decimal("4"),
+        attendees=24,
+    )
+    text = page_text(page_client(member).get(f"/ta/{ta_request.pk}/"))
+    assert "ta delivery recorded" not in text
+    assert f"recorded a delivery by {site_org.name}: training on" in text
+
+
+def test_a_failed_assessment_save_keeps_the_answers_counts_them_and_says_why(partnership, organization, admin):
+    assessment = assessment_start(partnership=partnership, organization=organization, actor=admin)
+    rows = list(assessment.answers.select_related("item").order_by("item__order"))
+    data = {f"answer_{row.item_id}": "yes" for row in rows[:3]}
+    data[f"note_{rows[0].item_id}"] = "x" * 2001
+    url = f"/partnerships/{partnership.pk}/assessments/{assessment.pk}/"
+    response = page_client(admin).post(url, data)
+    assert response.status_code == 400
+    text = page_text(response)
+    assert f"3 of {len(rows)} answered" in text
+    assert "There is a problem" in text
+    assert f'href="#id_note_{rows[0].item_id}"' in response.content.decode()
+    assert response.content.decode().count(" checked") == 3
+
+
+def test_an_answer_that_moved_to_not_applicable_reads_changed_from(partnership, organization, admin):
+    steps.submit_assessment(partnership, organization, admin, item_1="partly")
+    second = steps.submit_assessment(partnership, organization, admin, item_1="not_applicable")
+    text = page_text(page_client(admin).get(f"/partnerships/{partnership.pk}/assessments/{second.pk}/"))
+    assert "changed than before" not in text
+    assert "changed from Partly" in text
