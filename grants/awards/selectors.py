@@ -198,10 +198,12 @@ def match_years(*, award: Award) -> list[MatchYear]:
         .annotate(total=Sum("amount"))
         .values_list("year", "total")
     )
+    years = range(1, project_years(award.start, award.end) + 1)
+    federal_by_year = _award_federal_by_year(award.amount, {year: budget[year].federal_amount for year in budget})
     rows = []
-    for year in range(1, project_years(award.start, award.end) + 1):
+    for year in years:
         line = budget.get(year)
-        federal = line.federal_amount if line else Decimal(0)
+        federal = federal_by_year.get(year, Decimal(0))
         percent = category.match_percent(year)
         required = (federal * percent / (100 - percent)).quantize(Decimal("0.01")) if percent < 100 else federal
         start = award.start if year == 1 else period_last_day(award.start, 12 * (year - 1)) + timedelta(days=1)
@@ -218,3 +220,18 @@ def match_years(*, award: Award) -> list[MatchYear]:
             )
         )
     return rows
+
+
+def _award_federal_by_year(amount: Decimal, requested: dict[int, Decimal]) -> dict[int, Decimal]:
+    """The award's federal share per year: BJA may award less (or more) than requested, so the award amount is
+    spread over the years in the proportions of the request; the last year takes the cents left by rounding."""
+    total = sum(requested.values(), Decimal(0))
+    if not total:
+        return {}
+    shares, given = {}, Decimal(0)
+    ordered = sorted(requested)
+    for year in ordered[:-1]:
+        shares[year] = (amount * requested[year] / total).quantize(Decimal("0.01"))
+        given += shares[year]
+    shares[ordered[-1]] = amount - given
+    return shares

@@ -85,7 +85,9 @@ def test_award_page_words_acceptance_closeout_and_implementation(award, admin, m
     award = award_flow.accept(award, admin)
     opens = closeout_opens(award.end)
     page = page_text(page_client(admin).get(f"/grants/awards/{award.pk}/"))
-    assert f"Closeout opens {opens:%b} {opens.day}, {opens.year}, the day after the award ends" in page.replace(" ,", ",")
+    assert f"Closeout opens {opens:%b} {opens.day}, {opens.year}, the day after the award ends" in page.replace(
+        " ,", ","
+    )
     assert "+ 1 day" not in page
     assert "Implementation is locked" in page
     for report in award.reports.filter(kind=ReportKind.PLANNING):
@@ -138,3 +140,22 @@ def test_a_document_of_the_wrong_type_is_named_in_words(application, admin):
     text = page_text(response)
     assert "“notes.txt” is a plain text file (TXT)." in text
     assert "PLAIN" not in text
+
+
+def test_the_match_table_spreads_the_award_not_the_request(in_peer_review, grant_manager, reviewer, admin):
+    from decimal import Decimal
+
+    from grants.awards.selectors import match_years
+    from grants.models import Award
+    from tests.grants import flow
+
+    flow.review(in_peer_review, grant_manager, reviewer)
+    flow.to_decision(in_peer_review, grant_manager)
+    flow.award(in_peer_review, grant_manager, amount=Decimal("450000.00"))
+    award = Award.objects.get(application=in_peer_review)
+    rows = match_years(award=award)
+    assert sum(row.federal for row in rows) == Decimal("450000.00")
+    assert [row.federal for row in rows] == [Decimal("150000.00")] * 3
+    page = page_client(admin).get(f"/grants/awards/{award.pk}/").content.decode()
+    match = page[page.index('id="match"') :]
+    assert "$150,000.00" in match and "$180,000.00" not in match
