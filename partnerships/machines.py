@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.urls import reverse
 
 from partnerships import rules
-from partnerships.events import describe_event
 from partnerships.choices import PLANNING_CHECKLIST
+from partnerships.events import describe_event
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, TARequest
 from partnerships.selectors.partnerships import partnership_assessment_kinds_missing, partnership_has_mou_in_force
 from workflow.access import EDIT, MANAGE, VIEW

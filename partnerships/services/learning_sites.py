@@ -29,6 +29,9 @@ def learning_site_profile_update(
     topics: list[str],
     capacity_per_quarter: int,
     summary: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> LearningSiteProfile:
     """Create or change the site's profile. Only its admins and members may; others do not see the form."""
     role = membership_role(user=actor, organization=organization)
@@ -45,6 +48,8 @@ def learning_site_profile_update(
     profile.topics = _known(topics, TATopic.values, "topics", "topic")
     profile.capacity_per_quarter = capacity_per_quarter
     profile.summary = summary
+    profile.contact_name, profile.contact_email = contact_name.strip(), contact_email.strip()
+    profile.contact_phone = contact_phone.strip()
     profile.updated_by, profile.updated_at = actor, timezone.now()
     profile.full_clean()
     profile.save()

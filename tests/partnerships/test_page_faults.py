@@ -62,3 +62,51 @@ def test_an_answer_that_moved_to_not_applicable_reads_changed_from(partnership, 
     text = page_text(page_client(admin).get(f"/partnerships/{partnership.pk}/assessments/{second.pk}/"))
     assert "changed than before" not in text
     assert "changed from Partly" in text
+
+
+def test_learning_sites_show_a_contact_offer_a_request_and_confirm_a_saved_profile(
+    site_org, coordinator, member, organization
+):
+    url = f"/learning-sites/{site_org.id}/profile/"
+    data = {
+        "response_models": ["cit"],
+        "topics": ["cit_training"],
+        "capacity_per_quarter": 4,
+        "contact_name": "Lt. Dana Reyes",
+        "contact_email": "dreyes@madison.example",
+        "contact_phone": "615-555-0100",
+    }
+    saved = page_client(coordinator).post(url, data, follow=True)
+    assert f"The profile of {site_org.name} was saved." in page_text(saved)
+    directory = page_client(member).get("/learning-sites/")
+    text = page_text(directory)
+    assert "Contact: Lt. Dana Reyes · dreyes@madison.example · 615-555-0100" in text
+    assert f'href="/ta/new/?site={site_org.pk}"' in directory.content.decode()
+    form = page_client(member).get(f"/ta/new/?site={site_org.pk}").content.decode()
+    assert re.search(rf'<option value="{site_org.pk}" selected>', form)
+    # The member works for one agency: the required "Requesting organization" starts on it.
+    assert re.search(rf'<option value="{organization.pk}" selected>', form)
+
+
+def test_learning_sites_and_awards_are_in_the_main_menu(member):
+    nav = page_client(member).get("/").content.decode()
+    nav = nav[nav.index('aria-label="Primary"') : nav.index("</nav>")]
+    assert 'href="/learning-sites/"' in nav and 'href="/grants/awards/"' in nav
+
+
+def test_the_ta_match_starts_on_the_site_the_requester_asked_for(organization, member, coordinator, site_org):
+    from partnerships.services.ta import ta_request_create
+
+    asked = ta_request_create(
+        actor=member,
+        organization=organization,
+        topic="co_responder",
+        preferred_delivery="training",
+        preferred_site=site_org,
+        description="CIT training for 20 officers.",
+    )
+    case_transition(case=asked.case, name="acknowledge", actor=coordinator)
+    page = page_client(coordinator).get(f"/ta/{asked.pk}/").content.decode()
+    select = page[page.index('name="site"') :]
+    select = select[: select.index("</select>")]
+    assert re.search(rf'<option value="{site_org.pk}" selected>', select)
