@@ -110,3 +110,30 @@ def test_the_ta_match_starts_on_the_site_the_requester_asked_for(organization, m
     select = page[page.index('name="site"') :]
     select = select[: select.index("</select>")]
     assert re.search(rf'<option value="{site_org.pk}" selected>', select)
+
+
+def test_the_partnership_page_has_a_tasks_section(partnership, admin, bh_org, bh_admin):
+    from tasks.services.task import task_create
+
+    task_create(case=partnership.case, actor=admin, title="Call the crisis line", assignee_organization=bh_org)
+    page = page_client(bh_admin).get(f"/partnerships/{partnership.pk}/").content.decode()
+    section = page[page.index('id="case-tasks-heading"') :]
+    assert "Call the crisis line" in section and "Add a task" in section
+
+
+def test_partnerships_download_as_csv_and_excel_with_only_what_the_reader_sees(partnership, admin, outsider):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(csv.reader(io.StringIO(page_client(admin).get("/partnerships/export.csv").content.decode())))
+    assert rows[0][:3] == ["Partnership", "Lead agency", "Stage"]
+    assert rows[1][0] == "Springfield co-responder partnership"
+    sheet = load_workbook(io.BytesIO(page_client(admin).get("/partnerships/export.xlsx").content)).active
+    assert sheet["A2"].value == "Springfield co-responder partnership"
+    assert (
+        len(list(csv.reader(io.StringIO(page_client(outsider).get("/partnerships/export.csv").content.decode())))) == 1
+    )
+    assert page_client(admin).get("/partnerships/export.pdf").status_code == 404
+    assert 'href="/partnerships/export.csv"' in page_client(admin).get("/partnerships/").content.decode()
