@@ -159,3 +159,31 @@ def test_the_match_table_spreads_the_award_not_the_request(in_peer_review, grant
     page = page_client(admin).get(f"/grants/awards/{award.pk}/").content.decode()
     match = page[page.index('id="match"') :]
     assert "$150,000.00" in match and "$180,000.00" not in match
+
+
+def test_the_draft_solicitation_page_has_unique_ids_and_adds_a_category(draft_solicitation, grant_manager):
+    base = f"/grants/solicitations/{draft_solicitation.pk}/"
+    page = page_client(grant_manager).get(base).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label[^>]*\sfor="([^"]+)"', page):
+        assert ids.count(target) == 1, target
+    category = {"code": "9", "title": "Rural", "award_ceiling": "550000", "period_months": "36", "match_schedule": "20"}
+    response = page_client(grant_manager).post(
+        base + "categories/", {f"category-{name}": value for name, value in category.items()}
+    )
+    assert response.status_code == 302
+    assert draft_solicitation.categories.filter(code="9", title="Rural").exists()
+
+
+def test_a_form_with_errors_opens_with_a_summary_linked_to_each_field(draft_solicitation, grant_manager):
+    response = page_client(grant_manager).post(
+        f"/grants/solicitations/{draft_solicitation.pk}/criteria/", {"criterion-title": "", "criterion-weight": "x"}
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    summary = page[page.index("app-error-summary") :]
+    summary = summary[: summary.index("</ul>")]
+    assert "There are 2 problems" in summary
+    assert 'href="#id_criterion-title"' in summary and 'href="#id_criterion-weight"' in summary
+    assert 'id="id_criterion-title"' in page
