@@ -20,6 +20,7 @@ from grants import reporting
 from grants.models import Award, MatchReport, Report, ReportKind
 from grants.rules import APPLICANT_ROLES, period_last_day, project_years
 from workflow.access import VIEW, case_access
+from workflow.models import ParticipantRole
 
 UPCOMING_DAYS = 30
 
@@ -151,10 +152,12 @@ def report_get(*, user: User, report_id: int, action: str = VIEW) -> Report:
 
 
 def reporting_calendar(*, user: User) -> QuerySet[Report]:
-    """Reports still owed by the awards of the user's organizations, soonest first ("our reporting calendar")."""
+    """Reports still owed on the awards of the user's organizations, soonest first ("our reporting calendar"):
+    for a grantee the reports its awards owe, for BJA (the reviewing agency of every award) those owed to it."""
     ours = Membership.objects.active().filter(user=user).values("organization_id")
     awards = Award.objects.visible_to(user).filter(
-        case__participations__organization__in=ours, case__participations__role__in=APPLICANT_ROLES
+        case__participations__organization__in=ours,
+        case__participations__role__in=[*APPLICANT_ROLES, ParticipantRole.REVIEWER],
     )
     return (
         Report.objects.filter(award__in=awards.values("id"), milestone__status__in=("open", "changes_requested"))

@@ -187,3 +187,14 @@ def test_a_form_with_errors_opens_with_a_summary_linked_to_each_field(draft_soli
     assert "There are 2 problems" in summary
     assert 'href="#id_criterion-title"' in summary and 'href="#id_criterion-weight"' in summary
     assert 'id="id_criterion-title"' in page
+
+
+def test_bjas_reporting_calendar_lists_the_reports_owed_to_bja(award, admin, grant_manager, outsider):
+    accepted = award_flow.accept(award, admin)
+    first = award_flow.first_quarterly(accepted)
+    page = page_client(grant_manager).get("/grants/awards/").content.decode()
+    calendar = page[page.index('id="calendar-heading"') :]
+    assert f"/grants/awards/{accepted.pk}/reports/{first.pk}/" in calendar
+    rows = page_client(grant_manager).get("/grants/awards/export/calendar.csv").content.decode()
+    assert accepted.number in rows
+    assert accepted.number not in page_client(outsider).get("/grants/awards/export/calendar.csv").content.decode()
