@@ -198,3 +198,22 @@ def test_bjas_reporting_calendar_lists_the_reports_owed_to_bja(award, admin, gra
     rows = page_client(grant_manager).get("/grants/awards/export/calendar.csv").content.decode()
     assert accepted.number in rows
     assert accepted.number not in page_client(outsider).get("/grants/awards/export/calendar.csv").content.decode()
+
+
+def test_the_lead_admin_assigns_the_financial_manager_on_the_award_page(award, admin, member, viewer, outsider):
+    url = f"/grants/awards/{award.pk}/roles/"
+    page = page_client(admin).get(f"/grants/awards/{award.pk}/").content.decode()
+    assert f'action="{url}"' in page and 'name="roles-financial_manager"' in page
+    data = {
+        "roles-authorized_representative": award.authorized_representative_id,
+        "roles-award_administrator": award.award_administrator_id,
+        "roles-financial_manager": member.pk,
+    }
+    assert page_client(outsider).post(url, data).status_code == 404
+    assert page_client(viewer).post(url, data).status_code == 403
+    award.refresh_from_db()
+    assert award.financial_manager_id is None
+    assert page_client(admin).post(url, data).status_code == 302
+    award.refresh_from_db()
+    assert award.financial_manager_id == member.pk
+    assert "roles-financial_manager" not in page_client(member).get(f"/grants/awards/{award.pk}/").content.decode()
