@@ -217,3 +217,16 @@ def test_the_lead_admin_assigns_the_financial_manager_on_the_award_page(award, a
     award.refresh_from_db()
     assert award.financial_manager_id == member.pk
     assert "roles-financial_manager" not in page_client(member).get(f"/grants/awards/{award.pk}/").content.decode()
+
+
+def test_the_award_timeline_folds_the_scheduled_reports_into_one_row(award, admin):
+    accepted = award_flow.accept(award, admin)
+    scheduled = accepted.case.events.filter(verb="report.scheduled").count()
+    assert scheduled > 10
+    page = page_client(admin).get(f"/grants/awards/{accepted.pk}/").content.decode()
+    timeline = page[page.index('id="timeline-heading"') :]
+    rows = re.findall(r'<li class="app-timeline__event">', timeline)
+    assert len(rows) < scheduled
+    summary = re.search(r"<details[^>]*>\s*<summary>([^<]*)</summary>", timeline)
+    assert summary and summary.group(1).startswith(f"{scheduled} reports scheduled by ")
+    assert timeline.count("scheduled “") == scheduled
