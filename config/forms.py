@@ -53,5 +53,3 @@ class USWDSBoundField(forms.BoundField):
 
 class FormRenderer(DjangoTemplates):
     bound_field_class = USWDSBoundField
-    # `{{ form }}` renders as our includes do: the error summary first, then each field in USWDS markup.
-    form_template_name = "includes/fields.html"
