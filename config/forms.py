@@ -45,7 +45,11 @@ class USWDSBoundField(forms.BoundField):
         value = super().value()
         single = value in (None, "") and not self.form.is_bound and self.field.required
         if single and type(self.field.widget) is forms.Select:
-            options = [choice for choice, _ in self.field.choices if choice not in (None, "")]
+            if isinstance(self.field, forms.ModelChoiceField):
+                # Two rows tell "one" from "several" without reading a long list twice.
+                options = list(self.field.queryset[:2])
+            else:
+                options = [choice for choice, _ in self.field.choices if choice not in (None, "")]
             if len(options) == 1:
                 return self.field.prepare_value(options[0])
         return value

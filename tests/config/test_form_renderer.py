@@ -33,3 +33,14 @@ def test_a_form_rendered_by_the_shared_include_opens_with_the_error_summary():
     summary = html[html.index("app-error-summary") : html.index("</ul>")]
     assert "There are 2 problems" in summary
     assert 'href="#id_only"' in summary and 'href="#id_name"' in summary
+
+
+def test_a_required_model_drop_down_with_one_row_starts_on_it(organization):
+    from accounts.models import Organization
+
+    only = Organization.objects.filter(pk=organization.pk)
+
+    class _Org(forms.Form):
+        organization = forms.ModelChoiceField(queryset=only)
+
+    assert f'<option value="{organization.pk}" selected>' in _render(_Org())
