@@ -40,6 +40,20 @@ class USWDSBoundField(forms.BoundField):
         attrs["class"] = f"{attrs.get('class', '')} {css}".strip()
         return attrs
 
+    def value(self):
+        """A required drop-down with one possible answer starts on that answer, not on "---------"."""
+        value = super().value()
+        single = value in (None, "") and not self.form.is_bound and self.field.required
+        if single and type(self.field.widget) is forms.Select:
+            if isinstance(self.field, forms.ModelChoiceField):
+                # Two rows tell "one" from "several" without reading a long list twice.
+                options = list(self.field.queryset[:2])
+            else:
+                options = [choice for choice, _ in self.field.choices if choice not in (None, "")]
+            if len(options) == 1:
+                return self.field.prepare_value(options[0])
+        return value
+
 
 class FormRenderer(DjangoTemplates):
     bound_field_class = USWDSBoundField

@@ -414,6 +414,9 @@ DASHBOARD_SECTIONS: list[str] = [
     "grants.dashboard.dashboard_section",
     "partnerships.dashboard.section",
 ]
+# Each section is a callable(*, request, case, rights) -> {"template": ..., "context": {...}} or None, shown on
+# the generic case page and the partnership page (workflow.views.case_page_context).
+CASE_PAGE_SECTIONS: list[str] = ["tasks.case_section.case_tasks_section"]
 
 LOGGING = {
     "version": 1,

@@ -3,33 +3,16 @@ so an export holds exactly the rows the person may see there."""
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 
 from django.http import HttpResponse
 from django.utils import timezone
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.models import User
+from config.exports import Table, csv_response, xlsx_response
 from config.times import export_header, export_moment
 from grants import selectors
 from grants.models import Solicitation
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-XLSX_MOMENT = "yyyy-mm-dd hh:mm"
-# A cell starting with one of these is a formula to a spreadsheet program (CSV injection, OWASP).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: list[str]
-    rows: list[list]
 
 
 def applications_table(*, user: User, solicitation: Solicitation) -> Table:
@@ -87,46 +70,8 @@ TABLES: dict[str, Callable[..., Table]] = {
 }
 
 
-def _safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return "" if value is None else value
-
-
 def _filename(solicitation: Solicitation, report: str, extension: str) -> str:
     return f"{solicitation.number}-{report}-{timezone.localdate():%Y%m%d}.{extension}"
-
-
-def csv_response(table: Table, filename: str) -> HttpResponse:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(table.headers)
-    writer.writerows([[_safe(value) for value in row] for row in table.rows])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def xlsx_response(table: Table, filename: str) -> HttpResponse:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = table.title[:31]
-    sheet.append(table.headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        sheet.append([_safe(value) for value in row])
-    # Moments are date cells in the zone their header names; dates stay plain date cells.
-    for cells in sheet.iter_rows(min_row=2):
-        for cell in cells:
-            if isinstance(cell.value, datetime):
-                cell.number_format = XLSX_MOMENT
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def export_response(*, user: User, solicitation: Solicitation, report: str, extension: str) -> HttpResponse:

@@ -44,6 +44,7 @@ urlpatterns = [
     path("grants/awards/export/<slug:report>.<slug:extension>", w.award_export, name="grants-award-export"),
     path("grants/awards/<int:award_id>/", w.award_detail, name="grants-award-detail"),
     path("grants/awards/<int:award_id>/accept/", w.award_accept, name="grants-award-accept"),
+    path("grants/awards/<int:award_id>/roles/", w.award_roles, name="grants-award-roles"),
     path("grants/awards/<int:award_id>/decline/", w.award_decline, name="grants-award-decline"),
     path("grants/awards/<int:award_id>/modifications/", w.modification_prepare, name="grants-modification"),
     path(

@@ -1,4 +1,4 @@
-"""The annual TA report as CSV and XLSX files."""
+"""The annual TA report and the partnership list as CSV and XLSX files."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ import io
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from config.exports import Table
+from partnerships.choices import ResponseModel
 from partnerships.selectors.ta_report import AnnualReport, report_table
+from workflow.machines import registry
 
 # A cell starting with one of these is a formula to a spreadsheet: an organization named "=HYPERLINK(…)"
 # must stay text (CSV injection).
@@ -48,3 +51,23 @@ def report_xlsx(report: AnnualReport) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def partnership_table(partnerships) -> Table:
+    """The partnership list as its page shows it: one row per partnership the person may see."""
+    labels = dict(ResponseModel.choices)
+    rows = [
+        [
+            partnership.case.title,
+            partnership.case.organization.name,
+            registry.get(partnership.case.kind).stage(partnership.case.stage).label,
+            "; ".join(f"{m.organization.name} ({m.get_role_display().lower()})" for m in partnership.members.all()),
+            ", ".join(labels.get(value, value) for value in partnership.response_models or []),
+            partnership.jurisdiction,
+            partnership.population_served,
+            partnership.case.opened_at.date(),
+        ]
+        for partnership in partnerships
+    ]
+    headers = ["Partnership", "Lead agency", "Stage", "Members", "Response models", "Jurisdiction", "Population served"]
+    return Table(title="Partnerships", headers=[*headers, "Opened"], rows=rows)

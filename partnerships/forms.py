@@ -178,6 +178,9 @@ class LearningSiteProfileForm(forms.Form):
         label="Capacity per quarter", help_text="TA engagements (consultations, visits, trainings) per quarter."
     )
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000)
+    contact_name = forms.CharField(label="Contact person", required=False, max_length=200)
+    contact_email = forms.EmailField(label="Contact email", required=False)
+    contact_phone = forms.CharField(label="Contact phone", required=False, max_length=40)
 
 
 class YearForm(forms.Form):

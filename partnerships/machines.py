@@ -6,6 +6,7 @@ from django.urls import reverse
 
 from partnerships import rules
 from partnerships.choices import PLANNING_CHECKLIST
+from partnerships.events import describe_event
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, TARequest
 from partnerships.selectors.partnerships import partnership_assessment_kinds_missing, partnership_has_mou_in_force
 from partnerships.services.agreements import agreements_expired
@@ -70,6 +71,7 @@ PARTNERSHIP_MACHINE = Machine(
     label="Partnership",
     page_url=lambda case: reverse("partnership-detail", args=[case.partnership.pk]),
     page_related=("partnership",),
+    describe_event=describe_event,
     initial="exploring",
     stages=[*ACTIVE_STAGES, Stage("paused", "Paused"), Stage("dissolved", "Dissolved", terminal=True)],
     transitions=[
@@ -135,6 +137,7 @@ TA_REQUEST_MACHINE = Machine(
     label="TA request",
     page_url=lambda case: reverse("ta-detail", args=[case.ta_request.pk]),
     page_related=("ta_request",),
+    describe_event=describe_event,
     initial="received",
     stages=[
         Stage("received", "Received"),

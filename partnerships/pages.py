@@ -150,7 +150,12 @@ def assessment_page_context(
         "form": form,
         "rows": rows,
         "can_answer": can_answer,
-        "answered": sum(1 for a in answers if a.answer),
+        # A form sent back with an error shows the answers as ticked, so it counts them too, not the saved ones.
+        "answered": (
+            sum(1 for _, bound, _ in form.rows if bound.value())
+            if form.is_bound
+            else sum(1 for a in answers if a.answer)
+        ),
         "total": len(answers),
         "overall": overall,
         "elements": [(score, element_changes.get(score.key)) for score in elements],

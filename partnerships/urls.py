@@ -7,6 +7,7 @@ from partnerships import views, views_ta
 urlpatterns = [
     path("partnerships/", views.partnership_list_page, name="partnership-list"),
     path("partnerships/new/", views.partnership_create, name="partnership-create"),
+    path("partnerships/export.<slug:extension>", views.partnership_list_export, name="partnership-list-export"),
     path("partnerships/<int:partnership_id>/", views.partnership_detail, name="partnership-detail"),
     path("partnerships/<int:partnership_id>/agreements/new/", views.agreement_create, name="agreement-create"),
     path(

@@ -15,13 +15,16 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, Organization, OrganizationKind
+from accounts.security_log import export_record
 from config.errors import NotAllowed, ServiceError
+from config.exports import table_response
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
-from partnerships import forms
+from partnerships import exports, forms
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.pages import assessment_page_context, partnership_page_context
 from partnerships.rules import STAFF_ROLES
@@ -74,6 +77,16 @@ def partnership_list_page(request: HttpRequest) -> HttpResponse:
     rows = list(partnership_list(user=request.user))
     can_open = _lead_agencies(request.user).exists()
     return render(request, "partnerships/partnership_list.html", {"partnerships": rows, "can_open": can_open})
+
+
+@require_safe
+@login_required
+def partnership_list_export(request: HttpRequest, extension: str) -> HttpResponse:
+    if extension not in ("csv", "xlsx"):
+        raise Http404("No such export.")
+    export_record(actor=request.user, export="partnerships", format=extension)
+    table = exports.partnership_table(partnership_list(user=request.user))
+    return table_response(table, name=f"partnerships-{timezone.localdate():%Y%m%d}", extension=extension)
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -59,7 +60,9 @@ def ta_create(request: HttpRequest) -> HttpResponse:
     requesters = _requesters(request.user)
     if not requesters.exists():
         return refusal(request, NotAllowed("Only staff (admins and members) of an agency can request assistance."))
-    form = forms.TARequestForm(request.POST or None, requesters=requesters)
+    # "Request TA from this site" on the Learning Sites page asks for that site.
+    initial = {"preferred_site": request.GET.get("site")} if request.GET.get("site", "").isdigit() else {}
+    form = forms.TARequestForm(request.POST or None, requesters=requesters, initial=initial)
     page = lambda status: render(request, "partnerships/ta_form.html", {"form": form}, status=status)  # noqa: E731
     if request.method == "POST" and form.is_valid():
         return run(
@@ -208,6 +211,7 @@ def learning_site_profile(request: HttpRequest, organization_id: int) -> HttpRes
         except ServiceError as error:
             apply_error(form, error)
         else:
+            messages.success(request, f"The profile of {site.name} was saved.")
             return redirect("learning-sites")
     status = 400 if request.method == "POST" else 200
     return render(request, "partnerships/learning_site_form.html", context, status=status)

@@ -55,7 +55,7 @@ class TaskFilter(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label="Only overdue", method="filter_overdue", widget=forms.CheckboxInput)
     mine = django_filters.BooleanFilter(label="Only mine", method="filter_mine", widget=forms.CheckboxInput)
 
-    def __init__(self, data=None, *args, assignee_choices=None, hide=(), **kwargs):
+    def __init__(self, data=None, *args, assignee_choices=None, organization_choices=None, hide=(), **kwargs):
         # With no status asked for, a list shows unfinished tasks: what people act on.
         if data is not None and not data.get("status"):
             data = data.copy()
@@ -63,6 +63,10 @@ class TaskFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         if assignee_choices is not None:
             self.filters["assignee"].extra["widget"] = forms.Select(choices=[("", "Anyone"), *assignee_choices])
+        if organization_choices is not None:
+            self.filters["assignee_organization"].extra["widget"] = forms.Select(
+                choices=[("", "Any organization"), *organization_choices]
+            )
         for name in hide:
             self.filters.pop(name, None)
 

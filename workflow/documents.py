@@ -34,6 +34,16 @@ ALLOWED = {
     "csv": "text/csv",
 }
 TEXT_TYPES = {"text/plain", "text/csv"}
+# What each accepted type is, said in words for a sentence: "“notes.txt” is a plain text file (TXT)."
+TYPE_WORDS = {
+    "application/pdf": "a PDF",
+    ALLOWED["docx"]: "a Word document (DOCX)",
+    ALLOWED["xlsx"]: "an Excel workbook (XLSX)",
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
+    "text/plain": "a plain text file (TXT)",
+    "text/csv": "a CSV table",
+}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()\-]+")
 #: A kept name's length (Document.original_name holds 200; the storage path adds a folder and a random name).
 NAME_MAX_LENGTH = 150

@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST, require_safe
 
 from config.errors import NotFound, ServiceError
@@ -147,6 +149,11 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
         "visible_document_ids": {document.pk for document in visible_documents},
         "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
         "timeline": list(selectors.case_timeline(case=case, user=user, rights=rights)),
+        "case_sections": [
+            section
+            for path in settings.CASE_PAGE_SECTIONS
+            if (section := import_string(path)(request=request, case=case, rights=rights))
+        ],
     }
 
 

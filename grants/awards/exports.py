@@ -7,8 +7,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from accounts.models import User
+from config.exports import Table, csv_response, xlsx_response
 from grants.awards import selectors
-from grants.exports import Table, csv_response, xlsx_response
 
 
 def compliance_table(*, user: User) -> Table:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from grants.awards.services.award import GRANTEE_ROLES
 from grants.awards.services.modifications import BUDGET_CATEGORIES
 from grants.forms import DATE, SHORT_TEXT
 from grants.models import ModificationKind
@@ -52,3 +53,21 @@ class PlanningSpendingForm(forms.Form):
     prefix = "planning"
     amount = forms.DecimalField(label="Planning spending ($)", decimal_places=2)
     description = forms.CharField(label="What it paid for", max_length=300, required=False)
+
+
+class AwardRolesForm(forms.Form):
+    """The grantee roles, each held by an admin or member of the lead agency (the service checks it again)."""
+
+    prefix = "roles"
+
+    def __init__(self, *args, members, award=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, label in GRANTEE_ROLES.items():
+            required = field in ("authorized_representative", "award_administrator")
+            self.fields[field] = forms.ModelChoiceField(
+                queryset=members,
+                label=label[:1].upper() + label[1:],
+                required=required,
+                empty_label="Not assigned" if not required else "---------",
+                initial=getattr(award, f"{field}_id", None) if award else None,
+            )

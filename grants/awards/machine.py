@@ -14,6 +14,8 @@ generic transitions endpoint cannot skip it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
@@ -107,9 +109,22 @@ def _report_owner(milestones) -> dict[int, str]:
     return dict.fromkeys(reports.values_list("milestone_id", flat=True), REPORT_OWNED)
 
 
+def _describe_event(event) -> str | None:
+    """The award's own timeline words; None leaves the engine's."""
+    if event.verb != "report.scheduled":
+        return None
+    data, actor = event.data or {}, str(event.actor) if event.actor_id else "System"
+    try:
+        due = date.fromisoformat(data.get("due") or "")
+    except ValueError:
+        return f"{actor} scheduled “{data.get('title', 'a report')}”."
+    return f"{actor} scheduled “{data.get('title', 'a report')}”, due {due:%b} {due.day}, {due.year}."
+
+
 MACHINE = Machine(
     kind=AWARD_KIND,
     label="JMHCP award",
+    describe_event=_describe_event,
     milestone_owner=_report_owner,
     initial="offered",
     stages=[

@@ -20,6 +20,7 @@ from grants import reporting
 from grants.models import Award, MatchReport, Report, ReportKind
 from grants.rules import APPLICANT_ROLES, period_last_day, project_years
 from workflow.access import VIEW, case_access
+from workflow.models import ParticipantRole
 
 UPCOMING_DAYS = 30
 
@@ -29,7 +30,13 @@ def award_with_relations(awards: QuerySet[Award]) -> QuerySet[Award]:
     open_reports = Report.objects.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING)
     return (
         awards.select_related("case", "case__organization", "application__category", "grant_manager")
-        .prefetch_related(Prefetch("reports", queryset=open_reports.order_by("due_date", "id"), to_attr="open_reports"))
+        .prefetch_related(
+            Prefetch(
+                "reports",
+                queryset=open_reports.select_related("milestone").order_by("due_date", "id"),
+                to_attr="open_reports",
+            )
+        )
         .order_by("acceptance_due", "id")
     )
 
@@ -55,6 +62,8 @@ class Compliance:
     locked: list[Report] = field(default_factory=list)
     overdue: list[Report] = field(default_factory=list)
     upcoming: list[Report] = field(default_factory=list)
+    owed: list[Report] = field(default_factory=list)
+    closeout_opens: date | None = None
     closeout_open: bool = False
     closeout_days_left: int = 0
     closeout_overdue: bool = False
@@ -65,7 +74,8 @@ class Compliance:
 
     @property
     def next_report(self) -> Report | None:
-        return (self.overdue or self.upcoming or [None])[0]
+        """The soonest report still owed, late or not: a report due in four months is still the next one."""
+        return (self.owed or [None])[0]
 
     @property
     def flags(self) -> list[str]:
@@ -92,7 +102,10 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
     reports = getattr(award, "open_reports", None)
     if reports is None:
         reports = list(
-            award.reports.filter(first_submitted_on__isnull=True).exclude(kind=ReportKind.PLANNING).order_by("due_date")
+            award.reports.select_related("milestone")
+            .filter(first_submitted_on__isnull=True)
+            .exclude(kind=ReportKind.PLANNING)
+            .order_by("due_date")
         )
     stage = award.case.stage
     live = stage in ("planning", "implementation", "closeout")
@@ -102,10 +115,12 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
         acceptance_open=stage == "offered",
         acceptance_days_left=reporting.days_left(award.acceptance_due, today),
         acceptance_overdue=stage == "offered" and reporting.is_late(award.acceptance_due, today),
+        closeout_opens=reporting.closeout_opens(award.end),
     )
     if live:
         late = [report for report in reports if reporting.is_late(report.due_date, today)]
         result.overdue = late
+        result.owed = list(reports)
         result.suspended = [
             r
             for r in late
@@ -114,7 +129,7 @@ def award_compliance(award: Award, today: date | None = None) -> Compliance:
         result.locked = [r for r in late if r.kind in reporting.FINANCIAL_KINDS]
         horizon = today + timedelta(days=UPCOMING_DAYS)
         result.upcoming = [r for r in reports if today <= r.due_date <= horizon]
-        result.closeout_open = today >= reporting.closeout_opens(award.end) and stage != "closed"
+        result.closeout_open = today >= result.closeout_opens and stage != "closed"
         result.closeout_days_left = reporting.days_left(award.closeout_due, today)
         result.closeout_overdue = result.closeout_open and reporting.is_late(award.closeout_due, today)
     return result
@@ -137,10 +152,12 @@ def report_get(*, user: User, report_id: int, action: str = VIEW) -> Report:
 
 
 def reporting_calendar(*, user: User) -> QuerySet[Report]:
-    """Reports still owed by the awards of the user's organizations, soonest first ("our reporting calendar")."""
+    """Reports still owed on the awards of the user's organizations, soonest first ("our reporting calendar"):
+    for a grantee the reports its awards owe, for BJA (the reviewing agency of every award) those owed to it."""
     ours = Membership.objects.active().filter(user=user).values("organization_id")
     awards = Award.objects.visible_to(user).filter(
-        case__participations__organization__in=ours, case__participations__role__in=APPLICANT_ROLES
+        case__participations__organization__in=ours,
+        case__participations__role__in=[*APPLICANT_ROLES, ParticipantRole.REVIEWER],
     )
     return (
         Report.objects.filter(award__in=awards.values("id"), milestone__status__in=("open", "changes_requested"))
@@ -184,10 +201,12 @@ def match_years(*, award: Award) -> list[MatchYear]:
         .annotate(total=Sum("amount"))
         .values_list("year", "total")
     )
+    years = range(1, project_years(award.start, award.end) + 1)
+    federal_by_year = _award_federal_by_year(award.amount, {year: budget[year].federal_amount for year in budget})
     rows = []
-    for year in range(1, project_years(award.start, award.end) + 1):
+    for year in years:
         line = budget.get(year)
-        federal = line.federal_amount if line else Decimal(0)
+        federal = federal_by_year.get(year, Decimal(0))
         percent = category.match_percent(year)
         required = (federal * percent / (100 - percent)).quantize(Decimal("0.01")) if percent < 100 else federal
         start = award.start if year == 1 else period_last_day(award.start, 12 * (year - 1)) + timedelta(days=1)
@@ -204,3 +223,18 @@ def match_years(*, award: Award) -> list[MatchYear]:
             )
         )
     return rows
+
+
+def _award_federal_by_year(amount: Decimal, requested: dict[int, Decimal]) -> dict[int, Decimal]:
+    """The award's federal share per year: BJA may award less (or more) than requested, so the award amount is
+    spread over the years in the proportions of the request; the last year takes the cents left by rounding."""
+    total = sum(requested.values(), Decimal(0))
+    if not total:
+        return {}
+    shares, given = {}, Decimal(0)
+    ordered = sorted(requested)
+    for year in ordered[:-1]:
+        shares[year] = (amount * requested[year] / total).quantize(Decimal("0.01"))
+        given += shares[year]
+    shares[ordered[-1]] = amount - given
+    return shares

@@ -7,18 +7,20 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Membership, Role, User
 from accounts.security_log import export_record
 from config.errors import ServiceError
 from config.refusals import REFUSALS, refusal
 from grants.awards import exports, forms, selectors, services
 from grants.awards.machine import DEDICATED
 from grants.models import Award, Modification, Report
-from grants.rules import manages_grant, works_for_lead
+from grants.rules import administers_lead, manages_grant, works_for_lead
 from grants.selectors import application_list
 from grants.views.common import error_message, found, render_page
 from workflow.access import EDIT
@@ -60,8 +62,20 @@ def award_context(request: HttpRequest, award: Award) -> dict:
         match_form=forms.MatchForm(),
         planning_form=forms.PlanningSpendingForm(),
         comment_form=forms.CommentForm(),
+        roles_form=None,
     )
+    if administers_lead(user, case):
+        context["roles_form"] = forms.AwardRolesForm(members=_lead_staff(award), award=award)
     return context
+
+
+STAFF = (Role.ADMIN, Role.MEMBER)
+
+
+def _lead_staff(award: Award) -> QuerySet[User]:
+    """Who may hold a grantee role: the lead agency's active admins and members."""
+    working = Membership.objects.active().filter(organization_id=award.case.organization_id, role__in=STAFF)
+    return User.objects.filter(pk__in=working.values("user_id")).order_by("full_name", "email")
 
 
 @require_safe
@@ -120,6 +134,15 @@ def _with_form(request, award, form_class, call, done: str, anchor: str, back: s
         messages.error(request, problem)
         return redirect((back or award.get_absolute_url()) + f"#{anchor}")
     return _act(request, award, lambda: call(form), done, anchor, back)
+
+
+@login_required
+@require_POST
+def award_roles(request: HttpRequest, award_id: int) -> HttpResponse:
+    award = _award(request, award_id)
+    form_class = lambda data: forms.AwardRolesForm(data, members=_lead_staff(award))  # noqa: E731
+    call = lambda form: services.award_roles_set(award=award, actor=request.user, **form.cleaned_data)  # noqa: E731
+    return _with_form(request, award, form_class, call, "The award roles were assigned.", "award-heading")
 
 
 @login_required

@@ -107,7 +107,7 @@ class Solicitation(models.Model):
         indexes = [models.Index(fields=["published_at", "justgrants_deadline"], name="solicitation_open_idx")]
 
     def __str__(self) -> str:
-        return f"FY{self.fiscal_year} {self.title}"
+        return _prefixed(f"FY{self.fiscal_year}", self.title)
 
     def get_absolute_url(self) -> str:
         return reverse("grants-solicitation", args=[self.pk])
@@ -152,7 +152,7 @@ class Category(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Category {self.code}: {self.title}"
+        return _prefixed(f"Category {self.code}:", self.title)
 
     def match_percent(self, year: int) -> Decimal:
         """Minimum match for project year `year` (1-based); a schedule shorter than the project repeats its last."""
@@ -184,3 +184,10 @@ class Criterion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.weight})"
+
+
+def _prefixed(prefix: str, title: str) -> str:
+    """`prefix title`, unless whoever wrote the title already began it so ("FY2028 JMHCP", "Category 1: …")."""
+    if title.casefold().startswith(prefix.casefold()) or title.casefold().startswith(prefix.rstrip(":").casefold()):
+        return title
+    return f"{prefix} {title}"

@@ -98,7 +98,8 @@ def reviewer_progress(*, user: User, solicitation: Solicitation, today: date | N
         .values("reviewer_id", "reviewer__full_name", "reviewer__email")
         .annotate(
             assigned=Count("id"),
-            declared=Count("id", filter=Q(status=AssignmentStatus.DECLARED)),
+            # A reviewer who submitted declared no conflict first: both count as declared.
+            declared=Count("id", filter=Q(status__in=[AssignmentStatus.DECLARED, AssignmentStatus.SUBMITTED])),
             submitted=Count("id", filter=Q(status=AssignmentStatus.SUBMITTED)),
             recused=Count("id", filter=Q(status=AssignmentStatus.RECUSED)),
             overdue=Count("id", filter=open_ & Q(due_date__lt=today)),

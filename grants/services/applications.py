@@ -14,7 +14,6 @@ from grants.rules import (
     ACCEPTED_TYPES,
     APPLICATION_KIND,
     CO_APPLICANT_KINDS,
-    TYPE_NAMES,
     accepted_type_names,
     administers_lead,
     deadline_text,
@@ -115,7 +114,8 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
     unknown = set(fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_field")
-    case, changed = application.case, sorted(fields)
+    case = application.case
+    before = _content(application)
     if "title" in fields:
         if not (fields["title"] or "").strip():
             raise ServiceError("Give the application a title.", field="title", code="required")
@@ -135,11 +135,21 @@ def application_update(*, application: Application, actor: User, **fields) -> Ap
         if problem:
             raise problem
     application.full_clean(exclude=["case"])
+    after = _content(application)
+    changed = sorted(name for name in CONTENT_FIELDS if before[name] != after[name])
+    if not changed:
+        # Saving the same version again is not a new version: the signatures given stand.
+        return application
     case.save(update_fields=["title"])
     application.save()
     content_changed(application)
     services.event_record(case=case, actor=actor, verb="application.updated", data={"fields": changed})
     return application
+
+
+def _content(application: Application) -> dict:
+    values = {name: getattr(application, name) for name in CONTENT_FIELDS if name not in ("title", "category")}
+    return values | {"title": application.case.title, "category": application.category_id}
 
 
 @transaction.atomic
@@ -206,7 +216,7 @@ def application_document_upload(*, application: Application, actor: User, upload
         raise ServiceError(f"“{kind}” is not a kind of application document.", field="kind", code="document_kind")
     name, content_type = documents.document_validate(upload)
     if content_type not in ACCEPTED_TYPES[kind]:
-        shown = TYPE_NAMES.get(content_type, content_type.split("/")[-1].upper())
+        shown = documents.TYPE_WORDS.get(content_type, "a file of another type")
         raise ServiceError(
             f"The {kind_phrase(kind)} must be {accepted_type_names(kind)}; “{name}” is {shown}.",
             field="file",

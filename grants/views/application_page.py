@@ -62,6 +62,7 @@ def _review_context(request: HttpRequest, application: Application, staff: bool,
     mine = selectors.assignment_for(application=application, user=user)
     context = {"reviews": selectors.reviews_visible(application=application, user=user), "my_assignment": mine}
     if mine and mine.status == AssignmentStatus.ASSIGNED:
+        context["applicants"] = selectors.applicant_organizations(application=application)
         context["declaration_form"] = bound.get("declaration") or forms.DeclarationForm()
     if mine and mine.status == AssignmentStatus.DECLARED and stage == "peer_review":
         criteria = application.solicitation.criteria.all()

@@ -76,15 +76,26 @@ def _button_action(
 @login_required
 @require_POST
 def application_update(request: HttpRequest, application_id: int) -> HttpResponse:
+    before = {}
+
+    def make_form(application: Application) -> forms.DetailsForm:
+        before["revision"] = application.revision
+        return forms.DetailsForm(request.POST, application=application)
+
+    def done(saved: Application) -> str:
+        if saved.revision == before["revision"]:
+            return "Nothing changed: the application and its signatures stay as they were."
+        return "The application was saved. Every applicant must sign this new version."
+
     return _form_action(
         request,
         application_id,
         key="details",
-        make_form=lambda application: forms.DetailsForm(request.POST, application=application),
+        make_form=make_form,
         call=lambda application, form: services.application_update(
             application=application, actor=request.user, **form.cleaned_data
         ),
-        done=lambda _: "The application was saved. Every applicant must sign this new version.",
+        done=done,
         anchor="details",
     )
 

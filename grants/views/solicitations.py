@@ -65,8 +65,9 @@ def _detail_context(request: HttpRequest, solicitation: Solicitation, bound: dic
         "start_form": start if start.can_lead else None,
     }
     if manager and not solicitation.is_published:
-        context["category_form"] = bound.get("category") or forms.CategoryForm()
-        context["criterion_form"] = bound.get("criterion") or forms.CriterionForm()
+        # Both forms have a "title": the prefixes keep their element ids (and so their labels) apart.
+        context["category_form"] = bound.get("category") or forms.CategoryForm(prefix="category")
+        context["criterion_form"] = bound.get("criterion") or forms.CriterionForm(prefix="criterion")
     if manager:
         context["deadlines_form"] = bound.get("deadlines") or forms.DeadlinesForm(solicitation=solicitation)
     if context["reports"]:
@@ -127,7 +128,7 @@ def category_add(request: HttpRequest, solicitation_id: int) -> HttpResponse:
         request,
         solicitation_id,
         key="category",
-        form=forms.CategoryForm(request.POST),
+        form=forms.CategoryForm(request.POST, prefix="category"),
         call=lambda solicitation, data: services.category_add(solicitation=solicitation, actor=request.user, **data),
         done=lambda category: f"{category} was added.",
         anchor="categories",
@@ -141,7 +142,7 @@ def criterion_add(request: HttpRequest, solicitation_id: int) -> HttpResponse:
         request,
         solicitation_id,
         key="criterion",
-        form=forms.CriterionForm(request.POST),
+        form=forms.CriterionForm(request.POST, prefix="criterion"),
         call=lambda solicitation, data: services.criterion_add(solicitation=solicitation, actor=request.user, **data),
         done=lambda criterion: f"The criterion “{criterion.title}” was added.",
         anchor="criteria",

@@ -27,6 +27,10 @@ class LearningSiteProfile(models.Model):
         default=0, help_text="TA engagements (consultations, visits, trainings) the site can take on per quarter."
     )
     summary = models.TextField(blank=True)
+    # Whom other agencies reach at the site: a work contact, never a client.
+    contact_name = models.CharField(max_length=200, blank=True)
+    contact_email = models.EmailField(blank=True)
+    contact_phone = models.CharField(max_length=40, blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -38,6 +38,9 @@ def learning_site_profile_update(
     topics: list[str],
     capacity_per_quarter: int,
     summary: str = "",
+    contact_name: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
 ) -> LearningSiteProfile:
     """Create or change the site's profile. Only its admins and members may; others do not see the form."""
     learning_site_profile_require(organization=organization, actor=actor)
@@ -50,6 +53,8 @@ def learning_site_profile_update(
     profile.topics = _known(topics, TATopic.values, "topics", "topic")
     profile.capacity_per_quarter = capacity_per_quarter
     profile.summary = summary
+    profile.contact_name, profile.contact_email = contact_name.strip(), contact_email.strip()
+    profile.contact_phone = contact_phone.strip()
     profile.updated_by, profile.updated_at = actor, timezone.now()
     profile.full_clean()
     profile.save()

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.models import Membership
 from accounts.selectors import organization_list_for_user, user_can_administer
 from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
@@ -45,6 +46,12 @@ def _works_on(rights: set[str]) -> bool:
 
 def _can_work(user, case: Case) -> bool:
     return _works_on(case_rights(user=user, case=case))
+
+
+def _own_organizations(user) -> list[tuple[int, str]]:
+    """The task filter's "Organization": the organizations the user works for, by name."""
+    memberships = Membership.objects.active().filter(user=user).select_related("organization")
+    return sorted(((m.organization_id, m.organization.name) for m in memberships), key=lambda pair: pair[1])
 
 
 def _listing(request: HttpRequest, queryset, **filter_options) -> dict:
@@ -109,7 +116,8 @@ def case_tasks(request: HttpRequest, case_id: int) -> HttpResponse:
         "can_work": can_work,
         "create_form": form,
         **_listing(request, selectors.task_list_for_case(user=request.user, case=case), hide=("case", "mine"),
-                   assignee_choices=sorted(set(people), key=lambda pair: pair[1])),
+                   assignee_choices=sorted(set(people), key=lambda pair: pair[1]),
+                   organization_choices=_own_organizations(request.user)),
     }  # fmt: skip
     return render(request, "tasks/case_tasks.html", context, status=status)
 

@@ -52,7 +52,7 @@ def test_reviewer_progress_export(in_peer_review, solicitation, grant_manager, r
     services.reviewer_assign(application=in_peer_review, reviewer=reviewer2, actor=grant_manager)
     rows = _csv(page_client(grant_manager).get(f"/grants/solicitations/{solicitation.id}/export/reviewers.csv"))
     by_name = {row[0]: row for row in rows[1:]}
-    assert by_name["Victor Chen"][2:7] == ["1", "0", "1", "0", "0"]
+    assert by_name["Victor Chen"][2:7] == ["1", "1", "1", "0", "0"]
     assert by_name["Grace Adeyemi"][2:7] == ["1", "0", "0", "0", "1"]
 
 

@@ -81,8 +81,8 @@ def test_solicitation_page_forms_outsider_404_bja_viewer_403(draft_solicitation,
     base = f"/grants/solicitations/{draft_solicitation.id}/"
     category = {"code": "1", "title": "Local", "award_ceiling": "550000", "period_months": "36", "match_schedule": "20"}
     writes = [
-        Write("post", base + "categories/", category),
-        Write("post", base + "criteria/", {"title": "Design", "weight": "50"}),
+        Write("post", base + "categories/", {f"category-{name}": value for name, value in category.items()}),
+        Write("post", base + "criteria/", {"criterion-title": "Design", "criterion-weight": "50"}),
         Write(
             "post",
             base + "deadlines/",

@@ -6,6 +6,7 @@ viewing user's, so "due today" means today where the reader is.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django import template
@@ -139,3 +140,49 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
             return f"{actor} uploaded “{data.get('name', 'a document')}”."
         return f"{actor} uploaded a document that is not shared with you."
     return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."
+
+
+@dataclass(frozen=True)
+class TimelineGroup:
+    """One row of the timeline: an event, or a run of the same thing done by the same person in a row."""
+
+    events: list
+
+    @property
+    def first(self) -> Event:
+        return self.events[0]
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+
+# How a run of one kind of event is counted: "31 reports scheduled".
+_RUN_NOUNS = {
+    "report.scheduled": ("report scheduled", "reports scheduled"),
+    "milestone.added": ("milestone added", "milestones added"),
+    "document.uploaded": ("document uploaded", "documents uploaded"),
+    "participant.added": ("organization added", "organizations added"),
+}
+
+
+@register.simple_tag
+def timeline_groups(events) -> list[TimelineGroup]:
+    """The timeline with each run of the same verb by the same actor folded into one group (oldest first)."""
+    groups: list[list] = []
+    for event in events:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.verb == event.verb and last.actor_id == event.actor_id:
+            groups[-1].append(event)
+        else:
+            groups.append([event])
+    return [TimelineGroup(events) for events in groups]
+
+
+@register.simple_tag
+def run_summary(group: TimelineGroup) -> str:
+    """ "31 reports scheduled by Ada Admin": the words for a folded run of events."""
+    first = group.first
+    actor = str(first.actor) if first.actor_id else "the system"
+    one, many = _RUN_NOUNS.get(first.verb, ("event", f"× {first.verb.replace('.', ' ').replace('_', ' ')}"))
+    return f"{group.count} {many if group.count != 1 else one} by {actor}"
