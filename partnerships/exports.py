@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -65,7 +66,7 @@ def partnership_table(partnerships) -> Table:
             ", ".join(labels.get(value, value) for value in partnership.response_models or []),
             partnership.jurisdiction,
             partnership.population_served,
-            partnership.case.opened_at.date(),
+            timezone.localdate(partnership.case.opened_at),  # in the reader's zone (UserTimeZoneMiddleware)
         ]
         for partnership in partnerships
     ]
