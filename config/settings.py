@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "reminders.context_processors.queue",
             ],
         },
     },
@@ -402,6 +403,7 @@ CELERY_BEAT_SCHEDULE = beat_schedule(
 DEMO_LOADERS = ["accounts.demo.demo_load", "grants.demo.load", "partnerships.demo.load", "tasks.demo.load"]
 # Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
 DASHBOARD_SECTIONS: list[str] = [
+    "reminders.views_queue.queue_section",
     "tasks.dashboard.my_tasks_section",
     "grants.dashboard.dashboard_section",
     "partnerships.dashboard.section",

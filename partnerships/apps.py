@@ -7,7 +7,9 @@ class PartnershipsConfig(AppConfig):
 
     def ready(self) -> None:
         from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
+        from partnerships.waiting import register_waiting
         from workflow.machines import registry
 
         registry.register(PARTNERSHIP_MACHINE)
         registry.register(TA_REQUEST_MACHINE)
+        register_waiting()

@@ -8,6 +8,7 @@ from partnerships import rules
 from partnerships.choices import PLANNING_CHECKLIST
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, TARequest
 from partnerships.selectors.partnerships import partnership_assessment_kinds_missing, partnership_has_mou_in_force
+from partnerships.waiting import acknowledge_due, match_due
 from workflow.access import EDIT, MANAGE, VIEW
 from workflow.checklists import checklist_instantiate, checklist_template_current, milestones_approved
 from workflow.machines import Guard, Machine, Rule, Stage, Transition
@@ -125,8 +126,21 @@ TA_REQUEST_MACHINE = Machine(
     page_related=("ta_request",),
     initial="received",
     stages=[
-        Stage("received", "Received"),
-        Stage("acknowledged", "Acknowledged"),
+        # The Learning Site's coordinators acknowledge, then match, each on its clock (workflow.routing).
+        Stage(
+            "received",
+            "Received",
+            waits_on=("ta_coordinators",),
+            action="Acknowledge the TA request",
+            due=acknowledge_due,
+        ),
+        Stage(
+            "acknowledged",
+            "Acknowledged",
+            waits_on=("ta_coordinators",),
+            action="Match the TA request with a Learning Site",
+            due=match_due,
+        ),
         Stage("matched", "Matched"),
         Stage("scheduled", "Scheduled"),
         Stage("delivered", "Delivered"),

@@ -6,9 +6,17 @@ class RemindersConfig(AppConfig):
     verbose_name = "Reminders and notifications"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_save
+
+        from accounts.models import Membership
         from reminders.milestones import register_deadline_sources
+        from reminders.services.handoffs import handoffs_from_event, invitation_waiting_sync, register_invitation_step
         from reminders.services.outbox import delivery_nudge_register
         from reminders.tasks import notifications_deliver_soon
+        from workflow.events import event_listen
 
         register_deadline_sources()
         delivery_nudge_register(notifications_deliver_soon)
+        event_listen(handoffs_from_event)
+        register_invitation_step()
+        post_save.connect(invitation_waiting_sync, sender=Membership, dispatch_uid="reminders.invitation_waiting")

@@ -12,6 +12,8 @@ from reminders.models import Channel, NotificationStatus, ReminderPreference
 from reminders.windows import Policy, Windows
 
 ACTIVITY_KIND = "task_activity"
+# "It's your turn": something now waits on you (reminders.services.handoffs).
+HANDOFF_KIND = "handoff"
 DIGEST_KIND = "digest"
 STATUS_FOR_CHANNEL = {
     Channel.EMAIL: NotificationStatus.PENDING,
