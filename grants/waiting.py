@@ -27,7 +27,7 @@ from workflow.roles import GRANT_MANAGERS, LEAD_MEMBERS, CaseRole, Holder, role_
 from workflow.routing import Step, Waiting, step_register
 
 OUTSTANDING = (AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED)
-REVIEW_VERBS = ("review.assigned", "review.declared", "review.recused", "review.submitted")
+REVIEW_VERBS = ("transition", "review.assigned", "review.declared", "review.recused", "review.submitted")
 REPORT_VERBS = (
     "report.drafted",
     "report.scheduled",
@@ -191,10 +191,24 @@ def modifications_to_decide(case_ids: list[int]) -> list[Waiting]:
 def register_waiting() -> None:
     role_register(AUTHORIZED_REPRESENTATIVE)
     step_register(
-        Step("review.score", "Peer review to score", reviews_to_do, kinds=(APPLICATION_KIND,), on=REVIEW_VERBS)
+        Step(
+            "review.score",
+            "Peer review to score",
+            reviews_to_do,
+            kinds=(APPLICATION_KIND,),
+            on=REVIEW_VERBS,
+            stages=("peer_review",),
+        )
     )
     step_register(
-        Step("review.close", "Peer review to close", peer_reviews_to_close, kinds=(APPLICATION_KIND,), on=REVIEW_VERBS)
+        Step(
+            "review.close",
+            "Peer review to close",
+            peer_reviews_to_close,
+            kinds=(APPLICATION_KIND,),
+            on=REVIEW_VERBS,
+            stages=("peer_review",),
+        )
     )
     step_register(Step("report", "Report to approve or revise", reports_waiting, kinds=(AWARD_KIND,), on=REPORT_VERBS))
     step_register(

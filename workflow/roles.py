@@ -115,22 +115,28 @@ def granted_holders(case_ids: Iterable[int], *, codename: str) -> Holders:
     }
 
 
-def holders_members(holders: Iterable[Holder]) -> set[int]:
-    """The active users the holders stand for, in one query (none when only users are named)."""
+def holders_members(holders: Iterable[Holder], *, by_holder: bool = False):
+    """The active users the holders stand for, in one or two queries: a set, or {holder: user ids} with
+    `by_holder`."""
     from accounts.models import Membership, User
 
     holders = list(holders)
     pairs = {(h.organization_id, h.membership_role) for h in holders if h.organization_id is not None}
     wanted = {h.user_id for h in holders if h.user_id is not None}
     users = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)) if wanted else set()
+    found: dict[Holder, set[int]] = {Holder(user_id=user): {user} for user in users}
     if pairs:
         rows = (
             Membership.objects.active()
             .filter(organization_id__in={org for org, _ in pairs}, role__in={role for _, role in pairs})
             .values_list("organization_id", "role", "user_id")
         )
-        users |= {user for org, role, user in rows if (org, role) in pairs}
-    return users
+        for org, role, user in rows:
+            if (org, role) in pairs:
+                found.setdefault(Holder(organization_id=org, membership_role=role), set()).add(user)
+    if by_holder:
+        return found
+    return {user for members in found.values() for user in members}
 
 
 def _party(participant_roles: tuple[str, ...], membership_roles: tuple[str, ...]) -> dict:

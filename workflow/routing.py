@@ -26,8 +26,9 @@ from datetime import date, datetime
 
 from workflow.machines import registry as machines
 
-# Events that may change any item of a case: its stage, or who takes part in it.
-ALWAYS = frozenset({"transition", "case.opened", "participant.added"})
+# Events that may change any item of a case: who takes part in it. (A stage's items change with "transition".)
+ALWAYS = frozenset({"participant.added"})
+STAGE_VERBS = ("transition", "case.opened")
 
 
 @dataclass(frozen=True)
@@ -66,15 +67,18 @@ class Waiting:
 class Step:
     """A kind of item. key: stable (stored on every item and notification); label: what the queue's filter calls
     it; find(case_ids) -> open items of those cases; kinds: the case kinds it applies to (empty: every kind);
-    on: event verbs after which its items may have opened or closed (besides ``ALWAYS``); notify: False when the
-    owner already tells people (an invitation has its own email)."""
+    stages: the case stages it can have items in (empty: any), so an event on a case elsewhere costs it no query;
+    on: event verbs after which its items may have opened or closed (besides ``ALWAYS``; add "transition" when
+    `stages` is set); notify: False when the owner already tells people (an invitation has its own email).
+    A stage's own step (``Stage.waits_on``) has no `find`: ``waiting_find`` reads all of a kind's stages at once."""
 
     key: str
     label: str
-    find: Callable[[list[int]], Iterable[Waiting]]
+    find: Callable[[list[int]], Iterable[Waiting]] | None
     kinds: tuple[str, ...] = ()
     on: tuple[str, ...] = ()
     notify: bool = True
+    stages: tuple[str, ...] = ()
     reacts: frozenset = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -130,25 +134,30 @@ def _stage_steps() -> dict[str, Step]:
             if stage.waits_on:
                 key = f"{machine.kind}.{stage.name}"
                 label = f"{machine.label}: {stage.action or stage.label}"
-                found[key] = Step(
-                    key, label, find=_stage_finder(machine, stage, key), kinds=(machine.kind,), on=stage.on
-                )
+                on = (*STAGE_VERBS, *stage.on)
+                found[key] = Step(key, label, find=None, kinds=(machine.kind,), on=on, stages=(stage.name,))
     return found
 
 
-def _stage_finder(machine, stage, key: str) -> Callable[[list[int]], list[Waiting]]:
-    def find(case_ids: list[int]) -> list[Waiting]:
-        from workflow.models import Case
+def _stage_items(kind: str, stage_steps: list[Step], cases: dict[int, str]) -> list[Waiting]:
+    """The items of the stages that wait on someone: one query for the cases (their titles and pages), one per
+    stage with a clock."""
+    from workflow.models import Case
 
-        cases = list(
-            Case.objects.filter(pk__in=case_ids, kind=machine.kind, stage=stage.name).select_related(
-                *machine.page_related
-            )
-        )
-        dues = stage.due([case.pk for case in cases]) if stage.due and cases else {}
-        return [
+    machine = machines.get(kind)
+    waiting = {step.stages[0]: step for step in stage_steps}
+    ids = [case_id for case_id, stage in cases.items() if stage in waiting]
+    if not ids:
+        return []
+    found = list(Case.objects.filter(pk__in=ids).select_related(*machine.page_related).order_by())
+    items = []
+    for stage_name, step in waiting.items():
+        stage = machine.stage(stage_name)
+        here = [case for case in found if case.stage == stage_name]
+        dues = stage.due([case.pk for case in here]) if stage.due and here else {}
+        items += [
             Waiting(
-                step=key,
+                step=step.key,
                 case_id=case.pk,
                 object_id=0,
                 action=f"{stage.action}: {case.title}",
@@ -156,20 +165,27 @@ def _stage_finder(machine, stage, key: str) -> Callable[[list[int]], list[Waitin
                 roles=stage.waits_on,
                 due=dues.get(case.pk),
             )
-            for case in cases
+            for case in here
         ]
+    return items
 
-    return find
 
-
-def waiting_find(case_ids: Iterable[int], *, kind: str, verb: str | None = None) -> tuple[list[Step], list[Waiting]]:
+def waiting_find(cases: dict[int, str], *, kind: str, verb: str | None = None) -> tuple[list[Step], list[Waiting]]:
     """The steps that concern cases of `kind` (after an event `verb`, only those it may change) and their open
-    items on these cases."""
-    ids = list(set(case_ids))
+    items on these `cases` ({case id: its current stage}). A closed case has nothing open: pass it with its
+    terminal stage and every step finds nothing, without a query."""
     concerned = [step for step in steps.for_kind(kind) if verb is None or verb in step.reacts]
-    items: list[Waiting] = []
+    machine = machines.get(kind) if kind in dict(machines.kinds()) else None
+    open_cases = {
+        case_id: stage for case_id, stage in cases.items() if machine is None or not machine.stage(stage).terminal
+    }
+    items: list[Waiting] = _stage_items(kind, [s for s in concerned if s.find is None], open_cases) if machine else []
     for step in concerned:
-        items.extend(step.find(ids))
+        if step.find is None:
+            continue
+        ids = [case_id for case_id, stage in open_cases.items() if not step.stages or stage in step.stages]
+        if ids:
+            items.extend(step.find(ids))
     return concerned, items
 
 

@@ -35,11 +35,11 @@ INVITATION_STEP = "invitation"
 def handoffs_from_event(event) -> None:
     """The listener: refresh the items of the event's case that its verb concerns; announce the new ones."""
     case = event.case
-    concerned, items = waiting_find([case.pk], kind=case.kind, verb=event.verb)
+    concerned, items = waiting_find({case.pk: case.stage}, kind=case.kind, verb=event.verb)
     if not concerned:
         return
     opened = waiting_store(case_ids=[case.pk], step_keys=[step.key for step in concerned], items=items, event=event)
-    handoffs_notify(items=opened, event=event)
+    handoffs_notify(opened=opened, event=event)
 
 
 def _holders(items: list[Waiting]) -> dict[tuple, set[Holder]]:
@@ -66,8 +66,9 @@ def _clock(due: date | datetime | None) -> tuple[date | None, datetime | None]:
 
 def waiting_store(
     *, case_ids: Iterable[int], step_keys: Iterable[str], items: list[Waiting], event=None
-) -> list[Waiting]:
-    """Replace the rows of these steps on these cases by `items`; return the items that were not open before.
+) -> list[tuple[Waiting, set[Holder]]]:
+    """Replace the rows of these steps on these cases by `items`; return the items that were not open before,
+    with their holders.
 
     An item that stays open keeps its "since" and the event that opened it. Rows are per holder; an item nobody
     holds (no Authorized Representative named yet) has no row until someone does.
@@ -75,6 +76,9 @@ def waiting_store(
     case_ids, step_keys = list(case_ids), list(step_keys)
     now = timezone.now()
     current = WaitingItem.objects.filter(case_id__in=case_ids, step__in=step_keys)
+    if not items:
+        current.delete()
+        return []
     before = {
         (step, case_id, object_id, action): (since, event_id, comment)
         for step, case_id, object_id, action, since, event_id, comment in current.values_list(
@@ -89,7 +93,7 @@ def waiting_store(
             continue
         kept = before.get(item.key)
         if kept is None:
-            opened.append(item)
+            opened.append((item, holders[item.key]))
         opened_at = item.since or (event.created_at if event else now)
         since, event_id, comment = kept or (opened_at, event.pk if event else None, _event_comment(event))
         comment = item.comment or comment
@@ -124,13 +128,17 @@ def _event_comment(event) -> str:
     return str((event.data or {}).get("comment") or "").strip()
 
 
-def handoffs_notify(*, items: list[Waiting], event) -> None:
+def handoffs_notify(*, opened: list[tuple[Waiting, set[Holder]]], event) -> None:
     """Queue "it's your turn" for each newly waiting item, to each person it waits on who may see the case."""
-    items = [item for item in items if steps.get(item.step).notify]
-    if not items:
+    opened = [(item, holders) for item, holders in opened if steps.get(item.step).notify]
+    if not opened:
         return
-    holders = _holders(items)
-    wanted = {item.key: holders_members(holders[item.key]) - {item.except_user, event.actor_id} for item in items}
+    items = [item for item, _ in opened]
+    people = holders_members({holder for _, holders in opened for holder in holders}, by_holder=True)
+    wanted = {
+        item.key: {user for holder in holders for user in people.get(holder, ())} - {item.except_user, event.actor_id}
+        for item, holders in opened
+    }
     users, preferences = recipients_load({user for ids in wanted.values() for user in ids})
     pairs = {(users[user], item.case_id) for item in items for user in wanted[item.key] if user in users}
     allowed = visible_pairs(pairs, VIEW)
@@ -172,15 +180,16 @@ def waiting_rebuild(*, case_ids: Iterable[int] | None = None, batch_size: int = 
     cases = Case.objects.filter(closed_at__isnull=True).order_by("kind", "pk")
     if case_ids is not None:
         cases = cases.filter(pk__in=list(case_ids))
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for pk, kind in cases.values_list("pk", "kind"):
-        by_kind[kind].append(pk)
+    by_kind: dict[str, dict[int, str]] = defaultdict(dict)
+    for pk, kind, stage in cases.values_list("pk", "kind", "stage"):
+        by_kind[kind][pk] = stage
     written = 0
-    for kind, ids in by_kind.items():
+    for kind, stages in by_kind.items():
+        ids = list(stages)
         for start in range(0, len(ids), batch_size):
             batch = ids[start : start + batch_size]
             with transaction.atomic():
-                concerned, items = waiting_find(batch, kind=kind)
+                concerned, items = waiting_find({pk: stages[pk] for pk in batch}, kind=kind)
                 waiting_store(case_ids=batch, step_keys=[step.key for step in concerned], items=items)
                 written += WaitingItem.objects.filter(case_id__in=batch).count()
     return written
