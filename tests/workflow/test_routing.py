@@ -1,0 +1,129 @@
+"""Who acts next, declared once: a new kind of case and a new step get the queue and the notifications for free."""
+
+from __future__ import annotations
+
+import pytest
+
+from accounts.models import Role
+from reminders.models import Notification, WaitingItem
+from reminders.queue import queue_count, queue_for_user
+from tests import factories
+from tests.helpers import api_client
+from tests.workflow import routing_toy
+from workflow import services
+from workflow.access import case_access, case_access_exists
+from workflow.models import Case, ParticipantRole
+from workflow.roles import GRANT_MANAGERS, LEAD_ADMINS, PARTNER_ADMINS, holders_members, role_holders, role_members
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def toy(organization, partner_org, bja, admin):
+    routing_toy.register()
+    case = services.case_create(
+        kind=routing_toy.KIND,
+        title="Toy for routing",
+        organization=organization,
+        actor=admin,
+        participants={partner_org: ParticipantRole.PARTNER, bja: ParticipantRole.REVIEWER},
+    )
+    yield case
+    routing_toy.unregister()
+
+
+def actions(user) -> list[str]:
+    return [row["action"] for row in queue_for_user(user=user)]
+
+
+def handoffs_to(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user, kind="handoff").values_list("subject", flat=True))
+
+
+def test_a_stage_that_waits_on_a_role_puts_an_item_in_each_holders_queue_and_tells_them(
+    toy, admin, member, viewer, partner, grant_manager, outsider
+):
+    second_admin = factories.member_of(toy.organization, Role.ADMIN)
+    assert actions(admin) == actions(second_admin) == ["Finish the toy request: Toy for routing"]
+    # Opening a case: the lead's admins must finish it; its creator is not told what they just did.
+    services.case_create(kind=routing_toy.KIND, title="Second toy", organization=toy.organization, actor=admin)
+    assert handoffs_to(second_admin) == ["Finish the toy request: Second toy"]
+    assert handoffs_to(admin) == []
+    Case.objects.filter(title="Second toy").update(closed_at=toy.opened_at)
+    WaitingItem.objects.filter(case__title="Second toy").delete()
+    for nobody in (member, viewer, partner, grant_manager, outsider):
+        assert actions(nobody) == [] and handoffs_to(nobody) == []
+
+    services.case_transition(case=toy, name="send", actor=admin, comment="Ready for you.")
+    assert actions(admin) == [] and actions(second_admin) == []
+    assert actions(grant_manager) == ["Look at the toy request: Toy for routing"]
+    told = Notification.objects.get(recipient=grant_manager, kind="handoff")
+    assert told.subject == "Look at the toy request: Toy for routing"
+    assert "Ready for you." in told.body and told.case_id == toy.pk and told.url == toy.get_absolute_url()
+    [row] = queue_for_user(user=grant_manager)
+    assert row["comment"] == "Ready for you." and row["case_id"] == toy.pk
+
+    services.case_transition(case=toy, name="finish", actor=grant_manager)
+    assert WaitingItem.objects.filter(case=toy).count() == 0
+    assert queue_count(user=grant_manager) == 0
+
+
+def test_a_registered_step_is_queued_and_notified_and_clears_itself(toy, admin, partner, partner_org, viewer):
+    partner_viewer = factories.member_of(partner_org, Role.VIEWER)
+    routing_toy.PINGED.add(toy.pk)
+    services.event_record(case=toy, actor=admin, verb="toy.pinged")
+    assert actions(partner) == ["Answer the ping"]
+    assert handoffs_to(partner) == ["Answer the ping"]
+    assert actions(partner_viewer) == [] and handoffs_to(partner_viewer) == [] and handoffs_to(viewer) == []
+
+    # The same item after an unrelated event: still waiting, since unchanged, nobody told twice.
+    since = WaitingItem.objects.get(case=toy, step="toy.ping").since
+    services.event_record(case=toy, actor=admin, verb="toy.pinged")
+    assert WaitingItem.objects.get(case=toy, step="toy.ping").since == since
+    assert handoffs_to(partner) == ["Answer the ping"]
+
+    routing_toy.PINGED.discard(toy.pk)
+    services.event_record(case=toy, actor=partner, verb="toy.answered")
+    assert actions(partner) == []
+
+
+def test_who_joins_an_organization_holds_its_items_at_once_and_who_leaves_does_not(toy, organization):
+    newcomer = factories.member_of(organization, Role.ADMIN)
+    assert actions(newcomer) == ["Finish the toy request: Toy for routing"]
+    newcomer.memberships.update(is_active=False)
+    assert actions(newcomer) == []
+
+
+def test_holders_name_the_same_people_as_members(toy, admin, partner, grant_manager, organization):
+    factories.member_of(organization, Role.VIEWER)
+    for role in (LEAD_ADMINS, PARTNER_ADMINS, GRANT_MANAGERS, "assigned_reviewers"):
+        members = role_members(role, [toy.pk]).get(toy.pk, set())
+        assert holders_members(role_holders(role, [toy.pk]).get(toy.pk, set())) == members
+
+
+def test_the_one_query_visibility_condition_matches_case_access(toy, admin, viewer, partner, grant_manager, outsider):
+    factories.member_of(factories.OrganizationFactory(), Role.ADMIN)
+    other = services.case_create(
+        kind=routing_toy.KIND, title="Other", organization=outsider.memberships.get().organization, actor=outsider
+    )
+    for user in (admin, viewer, partner, grant_manager, outsider):
+        for action in ("view", "edit", "review", "manage"):
+            expected = set(Case.objects.filter(case_access(user, action)).values_list("pk", flat=True))
+            assert set(Case.objects.filter(case_access_exists(user, action)).values_list("pk", flat=True)) == expected
+    assert other.pk not in set(Case.objects.filter(case_access_exists(admin)).values_list("pk", flat=True))
+
+
+def test_the_queue_api_lists_and_filters_with_a_clear_error_for_an_unknown_kind(toy, admin, outsider, viewer):
+    response = api_client(admin).get("/api/v1/me/queue/")
+    assert response.status_code == 200
+    [item] = response.json()["results"]
+    assert item["action"] == "Finish the toy request: Toy for routing"
+    assert item["case"] == toy.pk and item["url"] == toy.get_absolute_url() and item["kind"] == "toy_request.draft"
+    assert api_client(admin).get("/api/v1/me/queue/?kind=toy.ping").json()["results"] == []
+    bad = api_client(admin).get("/api/v1/me/queue/?kind=nonsense")
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"] == "kind"
+    # Outsiders and viewers see nothing of the case; nobody writes here.
+    assert api_client(outsider).get("/api/v1/me/queue/").json()["results"] == []
+    assert api_client(viewer).get("/api/v1/me/queue/").json()["results"] == []
+    assert api_client(viewer).post("/api/v1/me/queue/", {}).status_code == 405
+    assert api_client().get("/api/v1/me/queue/").status_code in (401, 403)
