@@ -89,7 +89,7 @@ MACHINE = Machine(
             waits_on=("authorized_representative",),  # grants/waiting.py registers the role
             action="Accept or decline the award",
             due=_acceptance_due,
-            on=("award.roles_assigned",),
+            on=("award.made", "award.roles_assigned"),
         ),
         Stage("planning", "Planning phase"),
         Stage("implementation", "Implementation"),
