@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from workflow.machines import registry as machines
 
 # Events that may change any item of a case: who takes part in it. (A stage's items change with "transition".)
@@ -151,9 +153,17 @@ def _stage_items(kind: str, stage_steps: list[Step], cases: dict[int, str]) -> l
         return []
     found = list(Case.objects.filter(pk__in=ids).select_related(*machine.page_related).order_by())
     items = []
+    pages = {}
+    for case in found:
+        try:
+            pages[case.pk] = case.get_absolute_url()
+        except ObjectDoesNotExist:
+            # The domain row its page needs is not written yet (a TA request saves its own row after the case
+            # opens): the item opens when the domain refreshes the case (reminders.services.handoffs).
+            continue
     for stage_name, step in waiting.items():
         stage = machine.stage(stage_name)
-        here = [case for case in found if case.stage == stage_name]
+        here = [case for case in found if case.stage == stage_name and case.pk in pages]
         dues = stage.due([case.pk for case in here]) if stage.due and here else {}
         items += [
             Waiting(
@@ -161,7 +171,7 @@ def _stage_items(kind: str, stage_steps: list[Step], cases: dict[int, str]) -> l
                 case_id=case.pk,
                 object_id=0,
                 action=f"{stage.action}: {case.title}",
-                url=case.get_absolute_url(),
+                url=pages[case.pk],
                 roles=stage.waits_on,
                 due=dues.get(case.pk),
             )

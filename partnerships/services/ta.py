@@ -17,6 +17,7 @@ from partnerships.business_time import business_deadline
 from partnerships.choices import AUDIENCE_DELIVERIES, DeliveryType, TATopic
 from partnerships.models import TA_REQUEST_KIND, TADelivery, TARequest
 from partnerships.selectors.partnerships import local_today
+from reminders.services.handoffs import waiting_refresh
 from workflow.access import VIEW, case_require
 from workflow.models import Participant, ParticipantRole
 from workflow.services import case_create, case_transition, event_record, participant_add
@@ -88,6 +89,8 @@ def ta_request_create(
     )
     request.full_clean()
     request.save()
+    # The case opened (and its coordinators were told) before its clocks existed: give its waiting item the clock.
+    waiting_refresh(case=case)
     return request
 
 

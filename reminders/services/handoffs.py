@@ -171,6 +171,19 @@ def handoffs_notify(*, opened: list[tuple[Waiting, set[Holder]]], event) -> None
     outbox_add(notifications)
 
 
+def waiting_refresh(*, case: Case) -> None:
+    """Recompute one case's items as of its latest event, and announce those that open now: for a domain row
+    written after the event that opened the case (a TA request's own row, its page and its clocks, are saved
+    after ``case.opened``), in the same transaction."""
+    from workflow.models import Event
+
+    event = Event.objects.filter(case=case).select_related("case").order_by("-created_at", "-id").first()
+    concerned, items = waiting_find({case.pk: case.stage}, kind=case.kind)
+    opened = waiting_store(case_ids=[case.pk], step_keys=[step.key for step in concerned], items=items, event=event)
+    if event is not None:
+        handoffs_notify(opened=opened, event=event)
+
+
 def waiting_rebuild(*, case_ids: Iterable[int] | None = None, batch_size: int = 500) -> int:
     """Recompute every open item of these cases (all cases when None), without notifying anyone.
 

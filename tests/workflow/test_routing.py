@@ -127,3 +127,31 @@ def test_the_queue_api_lists_and_filters_with_a_clear_error_for_an_unknown_kind(
     assert api_client(viewer).get("/api/v1/me/queue/").json()["results"] == []
     assert api_client(viewer).post("/api/v1/me/queue/", {}).status_code == 405
     assert api_client().get("/api/v1/me/queue/").status_code in (401, 403)
+
+
+def test_joint_milestones_wait_on_each_partys_admins_then_on_the_approver(
+    case, admin, member, partner, partner_org, grant_manager
+):
+    from workflow import checklists
+
+    partner_member = factories.member_of(partner_org, Role.MEMBER)
+    narrative, mou, budget = case.milestones.filter(template__key="prep", required=True).order_by("order")
+    checklists.milestone_submit(milestone=mou, actor=member, note="Signed copy attached.")
+    sign = f"Sign off on “{mou.title}” for your organization"
+    assert handoffs_to(admin) == [sign] and handoffs_to(partner) == [sign]
+    assert handoffs_to(partner_member) == [] and handoffs_to(member) == []
+
+    checklists.milestone_sign_off(milestone=mou, actor=admin)
+    assert sign not in actions(admin) and sign in actions(partner)
+    checklists.milestone_sign_off(milestone=mou, actor=partner)
+    approve = f"Approve the milestone “{mou.title}”"
+    assert actions(admin) == [approve] and sign not in actions(partner)
+    assert approve in handoffs_to(admin)  # The partner's sign-off completed it: the lead's admins decide.
+
+    checklists.milestone_submit(milestone=budget, actor=member, note="Budget attached.")
+    assert handoffs_to(grant_manager) == [f"Approve the milestone “{budget.title}”"]
+    assert f"Approve the milestone “{budget.title}”" not in actions(member)  # Not who submitted it, nor the lead.
+
+    checklists.milestone_submit(milestone=narrative, actor=admin, note="Done.")
+    # Whoever submitted may not approve: the item waits on the lead's other admins (none here).
+    assert f"Approve the milestone “{narrative.title}”" not in actions(admin)
