@@ -205,6 +205,12 @@ def waiting_rebuild(*, case_ids: Iterable[int] | None = None, batch_size: int = 
                 concerned, items = waiting_find({pk: stages[pk] for pk in batch}, kind=kind)
                 waiting_store(case_ids=batch, step_keys=[step.key for step in concerned], items=items)
                 written += WaitingItem.objects.filter(case_id__in=batch).count()
+    if case_ids is None:
+        with transaction.atomic():
+            WaitingItem.objects.filter(step=INVITATION_STEP).delete()
+            for membership in Membership.objects.pending().select_related("organization", "user"):
+                invitation_waiting_sync(Membership, membership)
+            written += WaitingItem.objects.filter(step=INVITATION_STEP).count()
     return written
 
 

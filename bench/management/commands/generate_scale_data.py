@@ -74,3 +74,11 @@ class Command(BaseCommand):
             f"Generated profile {profile} (seed {seed}) in {seconds:.1f} s; "
             f"peak memory of this process {peak_mb:.0f} MB."
         )
+        # The rows were written around the services, so no event listener kept the queue: build it from the
+        # declarations, as `manage.py waiting_rebuild` does for data that predates them.
+        from reminders.services.handoffs import waiting_rebuild
+
+        started = time.monotonic()
+        written = waiting_rebuild()
+        seconds = time.monotonic() - started
+        self.stdout.write(f"Waiting items (the queues) rebuilt: {written:,} rows in {seconds:.1f} s.")
