@@ -155,3 +155,60 @@ def test_joint_milestones_wait_on_each_partys_admins_then_on_the_approver(
     checklists.milestone_submit(milestone=narrative, actor=admin, note="Done.")
     # Whoever submitted may not approve: the item waits on the lead's other admins (none here).
     assert f"Approve the milestone “{narrative.title}”" not in actions(admin)
+
+
+def _sent_toys(count: int, *, organization, admin) -> None:
+    for number in range(count):
+        toy_case = services.case_create(
+            kind=routing_toy.KIND,
+            title=f"Toy {number}",
+            organization=organization,
+            actor=admin,
+            participants={
+                Case.objects.get(title="Toy for routing").participations.get(role="reviewer").organization: "reviewer"
+            },
+        )
+        services.case_transition(case=toy_case, name="send", actor=admin)
+
+
+def test_the_queue_costs_the_same_queries_for_5_and_50_items(toy, organization, admin, grant_manager):
+    from tests.helpers import assert_constant_queries
+
+    client = api_client(grant_manager)
+    queries = assert_constant_queries(
+        request=lambda: client.get("/api/v1/me/queue/?page_size=100"),
+        grow=lambda count: _sent_toys(count, organization=organization, admin=admin),
+    )
+    assert len(client.get("/api/v1/me/queue/?page_size=100").json()["results"]) == 50
+    assert queries <= 4  # Session and user, then the one queue query (plus the savepoint pair of ATOMIC_REQUESTS).
+
+
+def test_the_queue_page_and_the_count_on_every_page(toy, organization, admin, viewer, outsider, grant_manager, client):
+    from django.test import Client
+
+    from tests.helpers import assert_constant_queries
+
+    client.force_login(admin)
+    page = client.get("/queue/").content.decode()
+    assert "Finish the toy request: Toy for routing" in page and f'href="{toy.get_absolute_url()}"' in page
+    assert 'data-testid="queue-count">1<' in client.get("/tasks/").content.decode()
+    dashboard = client.get("/").content.decode()
+    assert "Finish the toy request" in dashboard
+    assert dashboard.index('id="queue-heading"') < dashboard.index('id="my-tasks-heading"')  # The first section.
+    assert client.post("/queue/").status_code == 405
+
+    for nobody in (viewer, outsider):
+        other = Client()
+        other.force_login(nobody)
+        html = other.get("/queue/").content.decode()
+        assert "Toy for routing" not in html and "Nothing is waiting for you." in html
+        assert 'data-testid="queue-count">0<' in html
+    bad = client.get("/queue/?kind=nonsense")
+    assert bad.status_code == 400
+
+    manager = Client()
+    manager.force_login(grant_manager)
+    assert_constant_queries(
+        request=lambda: manager.get("/queue/"),
+        grow=lambda count: _sent_toys(count, organization=organization, admin=admin),
+    )
