@@ -38,9 +38,8 @@ def queue_section(request) -> dict | None:
     if not user.is_authenticated:
         return None
     rows = queue_for_user(user=user)
-    first = list(rows[: SHOWN_ON_DASHBOARD + 1])
-    total = len(first) if len(first) <= SHOWN_ON_DASHBOARD else rows.count()
+    first = list(rows[:SHOWN_ON_DASHBOARD])
     return {
         "template": "reminders/sections/queue.html",
-        "context": {"items": queue_items(first[:SHOWN_ON_DASHBOARD], user=user), "total": total},
+        "context": {"items": queue_items(first, user=user), "total": rows.count()},
     }
