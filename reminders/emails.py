@@ -88,6 +88,8 @@ def notification_email(
         "preferences_url": settings.SITE_URL + reverse("notification-preferences"),
         "unsubscribe_url": unsubscribe_url(user_id=user.id, kind=notification.kind),
         "kind_label": kind_label(notification.kind),
+        # A hand-off's body is the reason that came with it (a report sent back: BJA's words).
+        "reason": notification.body if notification.kind == HANDOFF_KIND else "",
     }
     with timezone.override(user.time_zone):
         if items is None:

@@ -145,11 +145,9 @@ def handoffs_notify(*, opened: list[tuple[Waiting, set[Holder]]], event) -> None
     if event.audience != Audience.ALL:
         allowed &= visible_pairs(pairs, REVIEW) | visible_pairs(pairs, SCORE)
     now = timezone.now()
-    title = event.case.title
     notifications = []
     for item in items:
-        comment = item.comment or _event_comment(event)
-        body = f"On “{title}”." + (f"\n\n“{comment}”" if comment else "")
+        body = item.comment or _event_comment(event)  # The email quotes it; the case is named beside it.
         for user_id in sorted(wanted[item.key]):
             if (user_id, item.case_id) not in allowed:
                 continue
