@@ -89,7 +89,7 @@ def reviews_to_do(case_ids: list[int]) -> list[Waiting]:
                 if status == AssignmentStatus.ASSIGNED
                 else f"Score “{title}”"
             ),
-            url=_application_url(application_id, "#review"),
+            url=_application_url(application_id, "#peer-review"),
             users=(reviewer,),
             due=due,
             since=assigned_at,
