@@ -126,9 +126,11 @@ def main() -> None:
     url = ensure_database()
     runs = int(os.environ.get("BENCH_RUNS", 21))
     setup_django(url)
+    from django.db import connection
+
     from workflow.models import Case
 
-    if not Case.objects.exists():
+    if "workflow_case" not in connection.introspection.table_names() or not Case.objects.exists():
         generate(url, os.environ.get("BENCH_PROFILE", "small"), os.environ.get("BENCH_SEED", "1"))
     from bench.scale import measure as scale
     from reminders.models import WaitingItem
