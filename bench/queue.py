@@ -131,6 +131,7 @@ def main() -> None:
     from workflow.models import Case
 
     if "workflow_case" not in connection.introspection.table_names() or not Case.objects.exists():
+        connection.close()  # The generator drops and recreates the database: no session of ours may hold it.
         generate(url, os.environ.get("BENCH_PROFILE", "small"), os.environ.get("BENCH_SEED", "1"))
     from bench.scale import measure as scale
     from reminders.models import WaitingItem
