@@ -11,46 +11,62 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import User
 from config.errors import ServiceError
 from reminders.models import WaitingItem
-from workflow.access import VIEW, case_access_exists
+from workflow.access import VIEW, case_access_exists, membership_access
 from workflow.routing import step_choices
 
-FIELDS = ("step", "case_id", "case__title", "object_id", "action", "url", "comment", "since", "due_date", "due_at")
+FIELDS = ("step", "case_id", "object_id", "action", "url", "comment", "since", "due_date", "due_at")
+# What makes two rows one item (a UNION over these counts items without reading their text).
+ITEM = ("step", "case_id", "object_id", "action")
+ROLE = "member_role"
 URGENCY = (F("due_date").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "since", "step", "object_id")
 
 
 def queue_for_user(*, user: User, kind: str | None = None) -> QuerySet:
-    """The user's open items as dicts of ``FIELDS``, most urgent first; `kind` narrows to one step."""
+    """The user's open items as dicts of ``FIELDS``, most urgent first; `kind` narrows to one step.
+
+    A UNION of the rows held through the user's active memberships (joined on organization and role, each checked
+    against its case for that very membership: ``workflow.access.membership_access``) and the rows naming the
+    user (checked with ``case_access_exists``); the UNION also makes an item held both ways one row.
+    """
     if user is None or not user.is_authenticated or not user.is_active:
         return WaitingItem.objects.none().values(*FIELDS)
     if kind and kind not in dict(step_choices()):
         raise ServiceError(f"“{kind}” is not a kind of waiting item.", field="kind", code="invalid_choice")
-    memberships = Membership.objects.filter(
-        user=user,
-        is_active=True,
-        organization__is_active=True,
-        organization_id=OuterRef("organization_id"),
-        role=OuterRef("member_role"),
-    )
-    rows = (
-        WaitingItem.objects.filter(Q(user=user) | Q(Exists(memberships)))
-        .exclude(except_user=user)
-        .filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
-    )
+    through_memberships, named = _held(user=user, kind=kind)
+    return _union(through_memberships, named, FIELDS).order_by(*URGENCY)
+
+
+def _held(*, user: User, kind: str | None = None) -> tuple[QuerySet, QuerySet]:
+    """The rows held through the user's memberships, and the rows naming the user, each checked for access."""
+    mine = WaitingItem.objects.exclude(except_user=user)
     if kind:
-        rows = rows.filter(step=kind)
-    return rows.values(*FIELDS).distinct().order_by(*URGENCY)
+        mine = mine.filter(step=kind)
+    through_memberships = mine.filter(
+        organization__is_active=True,
+        organization__memberships__user=user,
+        organization__memberships__is_active=True,
+        organization__memberships__role=F("member_role"),
+    ).filter(membership_access(VIEW, case_field="case_id", organization_field="organization_id", role_field=ROLE))
+    named = mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
+    return through_memberships, named
+
+
+def _union(through_memberships: QuerySet, named: QuerySet, fields) -> QuerySet:
+    return through_memberships.values(*fields).union(named.values(*fields))
 
 
 def queue_count(*, user: User) -> int:
     """How many items wait on the user: one query (the navigation shows it on every page)."""
-    return queue_for_user(user=user).count()
+    if user is None or not user.is_authenticated or not user.is_active:
+        return 0
+    return _union(*_held(user=user), ITEM).count()
 
 
 @dataclass(frozen=True)
@@ -79,7 +95,7 @@ def clock_of(row: dict, *, now: datetime, zone: str) -> Clock | None:
     return Clock(False, days, f"due in {-days} day{'s' if days != -1 else ''}")
 
 
-def queue_item(row: dict, *, now: datetime, zone: str, labels: dict[str, str]) -> dict:
+def queue_item(row: dict, *, now: datetime, zone: str, labels: dict[str, str], titles: dict[int, str]) -> dict:
     """One queue row as the API and the page show it."""
     clock = clock_of(row, now=now, zone=zone)
     case_id = row["case_id"]
@@ -89,7 +105,7 @@ def queue_item(row: dict, *, now: datetime, zone: str, labels: dict[str, str]) -
         "action": row["action"],
         "url": row["url"],
         "case": case_id,
-        "case_title": row["case__title"],
+        "case_title": titles.get(case_id),
         "case_url": reverse("case-detail", args=[case_id]) if case_id else None,
         "object_id": row["object_id"],
         "comment": row["comment"],
@@ -102,6 +118,13 @@ def queue_item(row: dict, *, now: datetime, zone: str, labels: dict[str, str]) -
 
 
 def queue_items(rows, *, user: User) -> list[dict]:
+    """A page of rows as the API and the pages show them; their cases' titles in one query (read for the page,
+    not for every row the queue's UNION compares)."""
+    from workflow.models import Case
+
+    rows = list(rows)
     now = timezone.now()
     labels = dict(step_choices())
-    return [queue_item(row, now=now, zone=user.time_zone, labels=labels) for row in rows]
+    ids = {row["case_id"] for row in rows if row["case_id"]}
+    titles = dict(Case.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+    return [queue_item(row, now=now, zone=user.time_zone, labels=labels, titles=titles) for row in rows]

@@ -356,3 +356,29 @@ def case_access_exists(user, action: str = VIEW, *, case_field: str = "pk") -> Q
         group__user=user, content_object_id=case, permission__codename__in=codenames
     )
     return Q(Exists(participation)) | Q(Exists(granted)) | Q(Exists(grouped))
+
+
+def membership_access(action: str = VIEW, *, case_field: str, organization_field: str, role_field: str) -> Q:
+    """Rows naming a case, an organization and a membership role, kept where a member of that organization with
+    that role may perform `action` on the case: the participation half of ``case_access``, for one membership
+    already known (a queue row held by "the admins of organization 7"), as one index probe per row."""
+    from workflow.models import Participant
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    by_roles: dict[frozenset, list[str]] = {}
+    for participant_role, table in RIGHTS.items():
+        if table[action]:
+            by_roles.setdefault(frozenset(table[action]), []).append(participant_role)
+    conditions = [
+        Q(**{f"{role_field}__in": sorted(roles)})
+        & Q(
+            Exists(
+                Participant.objects.filter(
+                    case_id=OuterRef(case_field), organization_id=OuterRef(organization_field), role__in=sorted(parts)
+                )
+            )
+        )
+        for roles, parts in by_roles.items()
+    ]
+    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
