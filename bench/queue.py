@@ -23,7 +23,17 @@ from bench.access_and_api import generate, machine, setup_django, write_section
 
 SECTION = "## Waiting for me (the queue)"
 # What the last recorded run showed (kept with the table it explains; revise it with the next run).
-NOTE = "Read with care: measured on the `medium` profile (the grant manager already sees 13,154 cases there) while the 2-core machine ran other work at a load average near 10; a one-row `count()` took 2.5 ms in the same minutes. `EXPLAIN ANALYZE` puts the partner's count at 0.4 ms of execution and 5 ms of planning, so most of its time is Python building the query (the access conditions are correlated subqueries) and the loaded CPU; the grant manager's first page walks `waiting_org_idx` from their one membership and probes `participant_org_case_idx` once per held row (3,552 rows, about 0.02 ms each here) before the UNION dedupes and sorts. Not yet measured at `national` (the generator would hold both cores for many minutes) nor under `wrk`; the next steps if it stays slow: cache the compiled queue SQL per user shape, and count from a per-holder counter kept with the rows."
+NOTE = (
+    "Read with care: measured on the `medium` profile (the grant manager already sees 13,154 cases there) "
+    "while the 2-core machine ran other work at a load average near 10; a one-row `count()` took 2.5 ms in "
+    "the same minutes. `EXPLAIN ANALYZE` puts the partner's count at 0.4 ms of execution and 5 ms of "
+    "planning, so most of its time is Python building the query (the access conditions are correlated "
+    "subqueries) and the loaded CPU; the grant manager's first page walks `waiting_org_idx` from their one "
+    "membership and probes `participant_org_case_idx` once per held row (3,552 rows, about 0.02 ms each here)"
+    " before the UNION dedupes and sorts. Not yet measured at `national` (the generator would hold both cores"
+    " for many minutes) nor under `wrk`; the next steps if it stays slow: cache the compiled queue SQL per "
+    "user shape, and count from a per-holder counter kept with the rows."
+)
 
 
 def _median_ms(request, runs: int) -> float:
