@@ -174,11 +174,11 @@ def targets(http, queries, access) -> list[str]:
     ]
 
 
-def write_section(text: str) -> Path:
+def write_section(text: str, section: str = SECTION) -> Path:
     """Replace this section only; the others (the reminder sweep's) are kept as they are."""
     path = BASE_DIR / "docs" / "benchmarks.md"
     current = path.read_text() if path.exists() else "# Benchmarks\n\nResults of `make bench` (scripts in `bench/`).\n"
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(section)}\n.*?(?=^## |\Z)", re.S | re.M)
     updated = (
         pattern.sub(lambda _: text + "\n", current) if pattern.search(current) else current.rstrip() + "\n\n" + text
     )

@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.navigation",
+                "reminders.context_processors.queue",
             ],
             # `when`: every moment on a page in the reader's zone, with the zone named (config/times.py).
             "builtins": ["config.time_tags"],
@@ -410,6 +411,7 @@ DEMO_LOADERS = [
 ]
 # Each section is a callable(request) -> {"template": ..., "context": {...}} or None, shown on the dashboard in order.
 DASHBOARD_SECTIONS: list[str] = [
+    "reminders.views_queue.queue_section",
     "tasks.dashboard.my_tasks_section",
     "grants.dashboard.dashboard_section",
     "partnerships.dashboard.section",

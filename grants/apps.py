@@ -10,9 +10,11 @@ class GrantsConfig(AppConfig):
         from grants.announcements import register_announcements
         from grants.awards import machine as award_machine
         from grants.reminders import register_deadline_sources
+        from grants.waiting import register_waiting
         from workflow.machines import registry
 
         registry.register(machines.MACHINE)
         registry.register(award_machine.MACHINE)
         register_deadline_sources()
         register_announcements()
+        register_waiting()

@@ -20,8 +20,10 @@ from grants.models import Application, AssignmentStatus, CompletenessOutcome, Co
 from grants.rules import APPLICATION_KIND, administers_lead, manages_grant, on_time, works_for_lead
 from grants.selectors.applications import application_readiness
 from grants.services.submission import application_entered_draft, application_entered_submitted
+from grants.waiting import application_due
 from workflow.access import EDIT, MANAGE, REVIEW
 from workflow.machines import Guard, Machine, Rule, Stage, Transition
+from workflow.roles import GRANT_MANAGERS, LEAD_MEMBERS
 
 
 def _application(case) -> Application:
@@ -73,12 +75,29 @@ MACHINE = Machine(
     label="JMHCP application",
     initial="draft",
     stages=[
-        Stage("draft", "Draft"),
-        Stage("submitted", "Submitted"),
-        Stage("completeness_review", "Completeness review"),
-        Stage("peer_review", "Peer review"),
-        Stage("financial_review", "Financial review"),
-        Stage("decision", "Decision"),
+        # Who acts next at each stage (workflow.routing): the queue and the hand-off notifications read it.
+        Stage(
+            "draft",
+            "Draft",
+            waits_on=(LEAD_MEMBERS.key,),
+            action="Complete and submit the application",
+            due=application_due,
+        ),
+        Stage("submitted", "Submitted", waits_on=(GRANT_MANAGERS.key,), action="Start the completeness review"),
+        Stage(
+            "completeness_review",
+            "Completeness review",
+            waits_on=(GRANT_MANAGERS.key,),
+            action="Record the completeness finding",
+        ),
+        Stage("peer_review", "Peer review"),  # Waits on each reviewer, then the grant managers: grants/waiting.py.
+        Stage(
+            "financial_review",
+            "Financial review",
+            waits_on=(GRANT_MANAGERS.key,),
+            action="Complete the financial review",
+        ),
+        Stage("decision", "Decision", waits_on=(GRANT_MANAGERS.key,), action="Decide on funding"),
         Stage("awarded", "Awarded", terminal=True),
         Stage("not_funded", "Not funded", terminal=True),
         Stage("rejected", "Rejected as incomplete", terminal=True),

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from accounts.models import Role
 from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND
+from partnerships.waiting import TA_REQUESTER
 from reminders.preferences import notice_kind_register
 from reminders.registry import organization_members
 from reminders.services.announcements import Announcement, announcement_register
-from workflow.roles import LEAD_MEMBERS, PARTNER_ADMINS
+from workflow.roles import PARTNER_ADMINS
 
 PARTNERSHIP_NEWS = "partnership_news"
 TA_UPDATES = "ta_updates"
@@ -44,19 +45,19 @@ ANNOUNCEMENTS = (
     ),
     Announcement(
         event=f"{TA_REQUEST_KIND}:acknowledge",
-        to=(LEAD_MEMBERS,),
+        to=(TA_REQUESTER,),
         kind=TA_UPDATES,
         subject="Your TA request “{case}” was acknowledged",
     ),
     Announcement(
         event=f"{TA_REQUEST_KIND}:match",
-        to=(LEAD_MEMBERS,),
+        to=(TA_REQUESTER,),
         kind=TA_UPDATES,
         subject="Your TA request “{case}” was matched with a Learning Site",
     ),
     Announcement(
         event=f"{TA_REQUEST_KIND}:deliver",
-        to=(LEAD_MEMBERS,),
+        to=(TA_REQUESTER,),
         kind=TA_UPDATES,
         subject="Your TA request “{case}” was delivered: close it when you are satisfied",
     ),

@@ -9,9 +9,11 @@ class PartnershipsConfig(AppConfig):
         from partnerships.announcements import register_announcements
         from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
         from partnerships.reminders import register_reminders
+        from partnerships.waiting import register_waiting
         from workflow.machines import registry
 
         registry.register(PARTNERSHIP_MACHINE)
         registry.register(TA_REQUEST_MACHINE)
         register_reminders()
         register_announcements()
+        register_waiting()

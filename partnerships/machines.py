@@ -11,6 +11,7 @@ from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND, Partnership, 
 from partnerships.selectors.partnerships import partnership_assessment_kinds_missing, partnership_has_mou_in_force
 from partnerships.services.agreements import agreements_expired
 from partnerships.services.ta import ta_acknowledge_missed, ta_match_missed
+from partnerships.waiting import acknowledge_due, match_due
 from workflow.access import EDIT, MANAGE, VIEW
 from workflow.checklists import checklist_instantiate, checklist_template_current, milestones_approved
 from workflow.machines import FLAG, Clock, Guard, Machine, Rule, Stage, Transition
@@ -140,8 +141,21 @@ TA_REQUEST_MACHINE = Machine(
     describe_event=describe_event,
     initial="received",
     stages=[
-        Stage("received", "Received"),
-        Stage("acknowledged", "Acknowledged"),
+        # The Learning Site's coordinators acknowledge, then match, each on its clock (workflow.routing).
+        Stage(
+            "received",
+            "Received",
+            waits_on=("ta_coordinators",),
+            action="Acknowledge the TA request",
+            due=acknowledge_due,
+        ),
+        Stage(
+            "acknowledged",
+            "Acknowledged",
+            waits_on=("ta_coordinators",),
+            action="Match the TA request with a Learning Site",
+            due=match_due,
+        ),
         Stage("matched", "Matched"),
         Stage("scheduled", "Scheduled"),
         Stage("delivered", "Delivered"),

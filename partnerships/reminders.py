@@ -20,11 +20,12 @@ from accounts.models import Role
 from partnerships.business_time import business_deadline
 from partnerships.models import Agreement, AgreementParty, TARequest
 from partnerships.services.ta import ACKNOWLEDGE_BUSINESS_HOURS
+from partnerships.waiting import TA_COORDINATORS
 from reminders.models import Notification
 from reminders.preferences import notice_kind_register
 from reminders.registry import DeadlineSource, Recipients, organization_members, registry
 from reminders.services.outbox import notification_build, outbox_add, recipients_load
-from workflow.roles import PARTNER_MEMBERS, role_members
+from workflow.roles import role_members
 
 AGREEMENT_EXPIRY = "agreement_expiry"
 TA_CLOCKS = "ta_clocks"
@@ -126,7 +127,7 @@ def ta_clocks_remind(*, now: datetime) -> int:
     targets = {f"ta:{request.pk}" for request, *_ in due}
     written = set(Notification.objects.filter(target__in=targets).values_list("target", "window").distinct())
     due = [row for row in due if (f"ta:{row[0].pk}", f"{row[1]}-{row[2]}") not in written]
-    sites = role_members(PARTNER_MEMBERS, {request.case_id for request, *_ in due})
+    sites = role_members(TA_COORDINATORS, {request.case_id for request, *_ in due})
     users, preferences = recipients_load({user for members in sites.values() for user in members})
     rows = []
     for request, clock, moment, deadline in due:

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from config.times import zone_abbreviation
 from reminders.models import Deadline, Notification
-from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, NOTICE_KINDS
+from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, HANDOFF_KIND, NOTICE_KINDS
 from reminders.registry import registry
 from reminders.windows import describe, rel_day
 
@@ -27,6 +27,8 @@ def kind_label(kind: str) -> str:
         return "Task assignments and comments"
     if kind == DIGEST_KIND:
         return "Daily digest"
+    if kind == HANDOFF_KIND:
+        return "Work waiting for me (it's your turn)"
     if kind in NOTICE_KINDS:
         return NOTICE_KINDS[kind]
     return f"{registry.get(kind).label} due dates" if kind in registry else kind.replace("_", " ").capitalize()
@@ -102,6 +104,8 @@ def notification_email(
         # Every time in the email is in the recipient's zone; the footer says which and where to change it.
         "zone_name": user.time_zone.replace("_", " "),
         "profile_url": settings.SITE_URL + reverse("account-profile"),
+        # A hand-off's body is the reason that came with it (a report sent back: BJA's words).
+        "reason": notification.body if notification.kind == HANDOFF_KIND else "",
     }
     with timezone.override(user.time_zone):
         if items is None:

@@ -142,3 +142,54 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return self.name or f"Calendar feed {self.pk}"
+
+
+class WaitingItem(models.Model):
+    """One open item of someone's "Waiting for me" queue, kept by ``reminders.services.handoffs`` from the
+    declarations of ``workflow.routing``, in the transaction of each event of its case.
+
+    One row per holder: an organization's members with one membership role (``organization``,
+    ``member_role``) or one user. A user's queue is then one indexed join with their active memberships, and
+    whoever joins or leaves the organization gains or loses its items with no row to rewrite. The item's own
+    fields repeat on each of its rows (an item has one to three holders).
+    """
+
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=80, help_text="The declaring step (workflow.routing).")
+    object_id = models.PositiveBigIntegerField(default=0, help_text="The row it is about; 0: the case itself.")
+    organization = models.ForeignKey(
+        "accounts.Organization", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    member_role = models.CharField(max_length=20, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    except_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        help_text="Who may not clear it (e.g. the one who submitted it).",
+    )  # fmt: skip
+    action = models.CharField(max_length=250)
+    url = models.CharField(max_length=300)
+    comment = models.TextField(blank=True)
+    since = models.DateTimeField()
+    due_date = models.DateField(null=True, blank=True)
+    due_at = models.DateTimeField(null=True, blank=True, help_text="When the clock has a time of day.")
+    event_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="The event that opened it.")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False, organization__isnull=True)
+                | Q(user__isnull=True, organization__isnull=False),
+                name="waiting_item_one_holder",
+            ),
+        ]
+        indexes = [
+            # A user's queue: their memberships' (organization, role), most urgent first.
+            models.Index(fields=["organization", "member_role", "due_date", "since"], name="waiting_org_idx"),
+            models.Index(fields=["user", "due_date", "since"], name="waiting_user_idx"),
+            models.Index(fields=["case", "step"], name="waiting_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.action

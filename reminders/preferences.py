@@ -12,6 +12,8 @@ from reminders.models import Channel, NotificationStatus, ReminderPreference
 from reminders.windows import Policy, Windows
 
 ACTIVITY_KIND = "task_activity"
+# "It's your turn": something now waits on you (reminders.services.handoffs).
+HANDOFF_KIND = "handoff"
 DIGEST_KIND = "digest"
 # Kinds that are not deadlines (outcome announcements, TA clocks), registered by the apps that write them:
 # key -> what people read on their preferences page and in an email's unsubscribe line.

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from reminders import views
+from reminders import views, views_queue
 
 urlpatterns = [
+    path("queue/", views_queue.queue_page, name="queue"),
     path("notifications/", views.notification_list, name="notification-list"),
     path("notifications/<int:notification_id>/read/", views.notification_read, name="notification-read"),
     path("notifications/read-all/", views.notification_read_all, name="notification-read-all"),

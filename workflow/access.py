@@ -376,3 +376,61 @@ def acting_organizations(*, user, case, action: str = EDIT) -> list:
             organization__memberships__is_active=True,
         ).select_related("organization")
     ]
+
+
+def case_access_exists(user, action: str = VIEW, *, case_field: str = "pk") -> Q:
+    """``case_access`` with no query of its own: correlated ``EXISTS`` over the user's participating memberships
+    and grants, for a query that must stay one query (the navigation's count of a person's queue).
+
+    ``case_access`` reads the memberships first so that PostgreSQL plans a big list well; this form suits a
+    condition checked on a few rows that another condition has already narrowed (the same rule, the same tables:
+    tests/workflow/test_access.py compares the two).
+    """
+    from workflow.models import CaseGroupPermission, CaseUserPermission, Participant
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q(pk__isnull=False)
+    case = OuterRef(case_field)
+    codenames = codenames_for(action)
+    participation = Participant.objects.filter(
+        _membership_condition(action),
+        case_id=case,
+        organization__is_active=True,
+        organization__memberships__user=user,
+        organization__memberships__is_active=True,
+    )
+    granted = CaseUserPermission.objects.filter(user=user, content_object_id=case, permission__codename__in=codenames)
+    grouped = CaseGroupPermission.objects.filter(
+        group__user=user, content_object_id=case, permission__codename__in=codenames
+    )
+    return Q(Exists(participation)) | Q(Exists(granted)) | Q(Exists(grouped))
+
+
+def membership_access(action: str = VIEW, *, case_field: str, organization_field: str, role_field: str) -> Q:
+    """Rows naming a case, an organization and a membership role, kept where a member of that organization with
+    that role may perform `action` on the case: the participation half of ``case_access``, for one membership
+    already known (a queue row held by "the admins of organization 7"), as one index probe per row."""
+    from workflow.models import Participant
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    by_roles: dict[frozenset, list[str]] = {}
+    for participant_role, table in RIGHTS.items():
+        if table[action]:
+            by_roles.setdefault(frozenset(table[action]), []).append(participant_role)
+    conditions = [
+        Q(**{f"{role_field}__in": sorted(roles)})
+        & Q(
+            Exists(
+                Participant.objects.filter(
+                    case_id=OuterRef(case_field), organization_id=OuterRef(organization_field), role__in=sorted(parts)
+                )
+            )
+        )
+        for roles, parts in by_roles.items()
+    ]
+    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])

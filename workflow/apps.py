@@ -6,15 +6,26 @@ class WorkflowConfig(AppConfig):
     name = "workflow"
 
     def ready(self) -> None:
+        from workflow.waiting import register_waiting_steps
+
         checks.register(check_machines)
+        register_waiting_steps()
 
 
 def check_machines(app_configs=None, **kwargs):
     """A machine with unreachable stages or undeclared targets fails `manage.py check` (and start-up)."""
     from workflow.machines import registry
+    from workflow.roles import roles
 
+    known = {role.key for role in roles}
     return [
         checks.Error(f"Stage machine {machine.kind!r}: {problem}", id="workflow.E001")
         for machine in registry
         for problem in machine.problems()
+    ] + [
+        checks.Error(f"Stage {machine.kind}.{stage.name} waits on undeclared role {key!r}", id="workflow.E002")
+        for machine in registry
+        for stage in machine.stages
+        for key in stage.waits_on
+        if key not in known
     ]

@@ -15,9 +15,18 @@ from workflow.access import EDIT
 
 @dataclass(frozen=True)
 class Stage:
+    """A stage; one that waits on someone says whom (``waits_on``: case role keys, ``workflow.roles``), what they
+    must do (``action``: "Start the completeness review") and, optionally, by when (``due(case_ids) -> {case id:
+    date or datetime}``). ``workflow.routing`` turns that into the queue's items and the hand-off notifications."""
+
     name: str
     label: str
     terminal: bool = False
+    waits_on: tuple[str, ...] = ()
+    action: str = ""
+    due: Callable[..., dict] | None = None
+    # Event verbs besides transitions after which who it waits on may have changed (e.g. "award.roles_assigned").
+    on: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,13 @@ coordinators, the organization that asked for TA)::
 
 Who holds a role is not who may see the case: callers that show or send something still ask
 ``workflow.access`` (``visible_pairs``) at that moment, as the outbox does.
+
+The reverse direction, "which cases does this user hold the role on", is what a queue needs, and reading
+every case's members to answer it would not scale. So a role also says who holds it as ``Holder`` rows: an
+organization with the membership roles that count (``Holder(organization_id=7, membership_role="admin")``),
+or one user (``Holder(user_id=42)``). A table of open items keeps those rows beside each item, and a user's
+items are then one join with their active memberships (``reminders.queue``): whoever joins the organization
+later holds the role at once, whoever leaves no longer does, with no row to rewrite.
 """
 
 from __future__ import annotations
@@ -27,19 +34,35 @@ Members = dict[int, set[int]]  # case id -> user ids
 
 
 @dataclass(frozen=True)
+class Holder:
+    """Who holds a role on one case: the members of an organization with one membership role, or one user."""
+
+    organization_id: int | None = None
+    membership_role: str = ""
+    user_id: int | None = None
+
+
+Holders = dict[int, set[Holder]]  # case id -> holders
+
+
+@dataclass(frozen=True)
 class CaseRole:
     """key: stable name used in declarations; label: how a sentence names it ("the lead agency's admins");
-    members(case_ids) -> {case id: user ids} in one query for the whole batch."""
+    members(case_ids) -> {case id: user ids} in one query for the whole batch;
+    holders(case_ids) -> {case id: Holder rows} in one query, the same people as organizations and users
+    (None: the role cannot be queued, only notified)."""
 
     key: str
     label: str
     members: Callable[[list[int]], Members]
+    holders: Callable[[list[int]], Holders] | None = None
 
 
 def participant_members(
-    case_ids: Iterable[int], *, participant_roles: Iterable[str], membership_roles: Iterable[str]
+    case_ids: Iterable[int], *, participant_roles: Iterable[str], membership_roles: Iterable[str], **where
 ) -> Members:
-    """Active members with one of `membership_roles` of the organizations taking part with `participant_roles`."""
+    """Active members with one of `membership_roles` of the organizations taking part with `participant_roles`
+    (`where`: more conditions on the participant, e.g. ``organization__is_learning_site=True``)."""
     from workflow.models import Participant
 
     found: Members = defaultdict(set)
@@ -50,6 +73,7 @@ def participant_members(
         organization__memberships__is_active=True,
         organization__memberships__user__is_active=True,
         organization__memberships__role__in=list(membership_roles),
+        **where,
     ).values_list("case_id", "organization__memberships__user_id")
     for case_id, user_id in rows:
         found[case_id].add(user_id)
@@ -69,28 +93,78 @@ def granted_users(case_ids: Iterable[int], *, codename: str) -> Members:
     return found
 
 
-def _party(participant_roles: tuple[str, ...], membership_roles: tuple[str, ...]) -> Callable[[list[int]], Members]:
+def participant_holders(
+    case_ids: Iterable[int], *, participant_roles: Iterable[str], membership_roles: Iterable[str], **where
+) -> Holders:
+    """``participant_members`` as holders: each participating organization once per membership role."""
+    from workflow.models import Participant
+
+    found: Holders = defaultdict(set)
+    rows = Participant.objects.filter(
+        case_id__in=set(case_ids), role__in=list(participant_roles), organization__is_active=True, **where
+    ).values_list("case_id", "organization_id")
+    for case_id, organization_id in rows:
+        found[case_id] |= {Holder(organization_id=organization_id, membership_role=role) for role in membership_roles}
+    return found
+
+
+def granted_holders(case_ids: Iterable[int], *, codename: str) -> Holders:
+    return {
+        case_id: {Holder(user_id=user_id) for user_id in users}
+        for case_id, users in granted_users(case_ids, codename=codename).items()
+    }
+
+
+def holders_members(holders: Iterable[Holder], *, by_holder: bool = False):
+    """The active users the holders stand for, in one or two queries: a set, or {holder: user ids} with
+    `by_holder`."""
+    from accounts.models import Membership, User
+
+    holders = list(holders)
+    pairs = {(h.organization_id, h.membership_role) for h in holders if h.organization_id is not None}
+    wanted = {h.user_id for h in holders if h.user_id is not None}
+    users = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True)) if wanted else set()
+    found: dict[Holder, set[int]] = {Holder(user_id=user): {user} for user in users}
+    if pairs:
+        rows = (
+            Membership.objects.active()
+            .filter(organization_id__in={org for org, _ in pairs}, role__in={role for _, role in pairs})
+            .values_list("organization_id", "role", "user_id")
+        )
+        for org, role, user in rows:
+            if (org, role) in pairs:
+                found.setdefault(Holder(organization_id=org, membership_role=role), set()).add(user)
+    if by_holder:
+        return found
+    return {user for members in found.values() for user in members}
+
+
+def _party(participant_roles: tuple[str, ...], membership_roles: tuple[str, ...]) -> dict:
     def members(case_ids: list[int]) -> Members:
         return participant_members(case_ids, participant_roles=participant_roles, membership_roles=membership_roles)
 
-    return members
+    def holders(case_ids: list[int]) -> Holders:
+        return participant_holders(case_ids, participant_roles=participant_roles, membership_roles=membership_roles)
+
+    return {"members": members, "holders": holders}
 
 
 _WORKING = (Role.ADMIN, Role.MEMBER)
 _OTHERS = ("co_applicant", "partner")
 
-LEAD_ADMINS = CaseRole("lead_admins", "the lead agency's admins", _party(("lead",), (Role.ADMIN,)))
-LEAD_MEMBERS = CaseRole("lead_members", "the lead agency's staff", _party(("lead",), _WORKING))
-PARTNER_ADMINS = CaseRole("partner_admins", "each partner's admins", _party(_OTHERS, (Role.ADMIN,)))
-PARTNER_MEMBERS = CaseRole("partner_members", "each partner's staff", _party(_OTHERS, _WORKING))
+LEAD_ADMINS = CaseRole("lead_admins", "the lead agency's admins", **_party(("lead",), (Role.ADMIN,)))
+LEAD_MEMBERS = CaseRole("lead_members", "the lead agency's staff", **_party(("lead",), _WORKING))
+PARTNER_ADMINS = CaseRole("partner_admins", "each partner's admins", **_party(_OTHERS, (Role.ADMIN,)))
+PARTNER_MEMBERS = CaseRole("partner_members", "each partner's staff", **_party(_OTHERS, _WORKING))
 PARTICIPANT_MEMBERS = CaseRole(
-    "participant_members", "everyone working on the case", _party(("lead", *_OTHERS), _WORKING)
+    "participant_members", "everyone working on the case", **_party(("lead", *_OTHERS), _WORKING)
 )
-GRANT_MANAGERS = CaseRole("grant_managers", "BJA's grant managers", _party(("reviewer",), (Role.GRANT_MANAGER,)))
+GRANT_MANAGERS = CaseRole("grant_managers", "BJA's grant managers", **_party(("reviewer",), (Role.GRANT_MANAGER,)))
 ASSIGNED_REVIEWERS = CaseRole(
     "assigned_reviewers",
     "the assigned peer reviewers",
     lambda case_ids: granted_users(case_ids, codename="review_case"),
+    lambda case_ids: granted_holders(case_ids, codename="review_case"),
 )
 
 
@@ -138,3 +212,12 @@ def role_members(role: str | CaseRole, case_ids: Iterable[int]) -> Members:
     """The users holding `role` on each of these cases (a case nobody holds it on is absent)."""
     ids = list(set(case_ids))
     return roles.get(role).members(ids) if ids else {}
+
+
+def role_holders(role: str | CaseRole, case_ids: Iterable[int]) -> Holders:
+    """Who holds `role` on each of these cases, as organizations and users (``Holder``)."""
+    found = roles.get(role)
+    if found.holders is None:
+        raise LookupError(f"Case role {found.key!r} declares no holders, so nothing can wait on it")
+    ids = list(set(case_ids))
+    return found.holders(ids) if ids else {}

@@ -133,6 +133,8 @@ def endpoints(actors: Actors) -> list[tuple[str, str, str]]:
             f"/api/v1/cases/{actors.case_id}/timeline/?page_size={{size}}",
             actors.manager_token,
         ),
+        ("GET /api/v1/me/queue/ (grant manager)", "/api/v1/me/queue/?page_size={size}", actors.manager_token),
+        ("GET /api/v1/me/queue/ (partner)", "/api/v1/me/queue/?page_size={size}", actors.partner_token),
     ]
 
 
@@ -155,7 +157,7 @@ def queries_per_request(actors: Actors) -> dict[str, dict[int, int]]:
     return found
 
 
-PAGES = ["/", "/cases/", "/tasks/", "/notifications/"]
+PAGES = ["/", "/cases/", "/tasks/", "/notifications/", "/queue/"]
 
 
 def pages(actors: Actors, *, runs: int = 7) -> list[dict]:

@@ -59,6 +59,10 @@ def planning_done(case) -> bool:
     return items.exists() and not items.exclude(milestone__status=MilestoneStatus.APPROVED).exists()
 
 
+def _acceptance_due(case_ids: list[int]) -> dict:
+    return dict(Award.objects.filter(case_id__in=case_ids).values_list("case_id", "acceptance_due"))
+
+
 def _ended(case) -> bool:
     award = Award.objects.get(case=case)
     return reporting.local_today(timezone.now(), award.time_zone) >= reporting.closeout_opens(award.end)
@@ -128,7 +132,14 @@ MACHINE = Machine(
     milestone_owner=_report_owner,
     initial="offered",
     stages=[
-        Stage("offered", "Offered: waiting for acceptance"),
+        Stage(
+            "offered",
+            "Offered: waiting for acceptance",
+            waits_on=("authorized_representative",),  # grants/waiting.py registers the role
+            action="Accept or decline the award",
+            due=_acceptance_due,
+            on=("award.made", "award.roles_assigned"),
+        ),
         Stage("planning", "Planning phase"),
         Stage("implementation", "Implementation"),
         Stage("closeout", "Closeout"),

@@ -29,6 +29,7 @@ from grants.services.common import (
     refuse_unless,
 )
 from grants.validation import YearLine, amount_problem, budget_problems, period_problem
+from reminders.services.handoffs import waiting_refresh
 from workflow import documents, services
 from workflow.access import EDIT, MANAGE, case_require
 from workflow.models import Document, ParticipantRole, Visibility
@@ -101,6 +102,8 @@ def application_create(
     application = Application(case=case, solicitation=solicitation, category=category)
     application.full_clean()
     application.save()
+    # The draft's waiting item opened with the case, before its deadline was known: give it the clock.
+    waiting_refresh(case=case)
     return application
 
 

@@ -19,6 +19,7 @@ from partnerships.business_time import business_deadline, calendar_deadline
 from partnerships.choices import AUDIENCE_DELIVERIES, DeliveryType, TATopic
 from partnerships.models import TA_REQUEST_KIND, TADelivery, TARequest
 from partnerships.selectors.partnerships import local_today
+from reminders.services.handoffs import waiting_refresh
 from workflow.access import VIEW, case_require
 from workflow.clocks import unflagged
 from workflow.machines import Due
@@ -95,6 +96,8 @@ def ta_request_create(
     )
     request.full_clean()
     request.save()
+    # The case opened (and its coordinators were told) before its clocks existed: give its waiting item the clock.
+    waiting_refresh(case=case)
     return request
 
 

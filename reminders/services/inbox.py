@@ -11,14 +11,15 @@ from config.errors import NotFound, ServiceError
 from reminders import selectors
 from reminders.emails import unsubscribe_read
 from reminders.models import Channel, Notification, NotificationStatus, ReminderPreference
-from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, NOTICE_KINDS
+from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, HANDOFF_KIND, NOTICE_KINDS
 from reminders.registry import registry
 
 
 def notification_kinds() -> list[str]:
-    """Every kind a person may choose a channel for: each deadline source, task activity, then the notices."""
+    """Every kind a person may choose a channel for: each deadline source, task activity, hand-offs, then the
+    notices (announcements and clocks)."""
     notices = [kind for kind in NOTICE_KINDS if kind not in registry]
-    return [source.key for source in registry] + [ACTIVITY_KIND] + notices
+    return [source.key for source in registry] + [ACTIVITY_KIND, HANDOFF_KIND] + notices
 
 
 @transaction.atomic

@@ -34,5 +34,8 @@ def test_submit_checks_access_once(application, admin, bh_admin):
 
 
 # Before the one access gate: 14 and 47, with three and four access checks; now one each (docs/architecture.md).
-WITHDRAW_QUERIES = 12
-SUBMIT_QUERIES = 43
+# Then 12 and 43; the hand-offs (reminders.services.handoffs) add, in the same transaction, the case's waiting
+# items and the "it's your turn" notification: a withdraw only clears them (1), a submit hands the application
+# to BJA's grant managers (16: items found, their holders, rows rewritten, recipients checked, outbox row).
+WITHDRAW_QUERIES = 13
+SUBMIT_QUERIES = 59

@@ -144,7 +144,8 @@ class Worker:
              "--without-mingle", "--without-heartbeat", "-n", f"reliability-{log.stem}@%h"],
             cwd=BASE_DIR, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
         )  # fmt: skip
-        wait_for(self._ready, timeout=30, what=f"the Celery worker to start (log: {log})", interval=0.2)
+        # Generous: on a shared, loaded machine a worker has taken over 30 s to import Django and connect.
+        wait_for(self._ready, timeout=120, what=f"the Celery worker to start (log: {log})", interval=0.2)
 
     def _ready(self) -> bool:
         if self.process.poll() is not None:
