@@ -187,7 +187,9 @@ def learning_site_directory(request: HttpRequest) -> HttpResponse:
         .filter(user=request.user, role__in=STAFF_ROLES)
         .values_list("organization_id", flat=True)
     )
-    return render(request, "partnerships/learning_sites.html", {"sites": learning_site_list(), "mine": mine})
+    # "Request TA from this site" only for those who may file a request (a dead link answers 403).
+    context = {"sites": learning_site_list(), "mine": mine, "can_request": _requesters(request.user).exists()}
+    return render(request, "partnerships/learning_sites.html", context)
 
 
 @require_http_methods(["GET", "POST"])

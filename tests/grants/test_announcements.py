@@ -82,7 +82,7 @@ def test_award_accepted_and_declined_reach_bjas_grant_managers(award, admin, cas
 
 
 def test_a_declined_award_carries_its_reason(award, admin, cast):
-    services.award_decline(award=award, actor=admin, reason="The county withdrew its match.")
+    services.award_decline(award=award, actor=admin, reason="The county withdrew its match.", confirm=True)
     assert told("award-decline") == {"Helen Brooks"}
     body = Notification.objects.get(window="award-decline").body
     assert "Comment: The county withdrew its match." in body
