@@ -12,6 +12,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
+from config.phi import GuardedSerializerMixin
 from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
@@ -22,7 +23,7 @@ from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     item_order = serializers.IntegerField(source="item.order")
     text = serializers.CharField(source="item.text")
     essential_elements = serializers.ListField(source="item.tags", child=serializers.CharField())
@@ -33,7 +34,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoreSerializer(serializers.Serializer):
+class ScoreSerializer(GuardedSerializerMixin, serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     points = serializers.FloatField()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from config.phi import GuardedFormMixin
 from workflow.machines import registry
 from workflow.models import Visibility
 
@@ -40,22 +41,22 @@ class CaseFilterForm(forms.Form):
         self.fields["stage"].choices = [("", "All stages"), *_stage_choices(kind)]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuardedFormMixin, forms.Form):
     name = forms.CharField(max_length=60)
     comment = forms.CharField(required=False, max_length=2000)
     expected_version = forms.IntegerField(required=False, min_value=1)
 
 
-class MilestoneSubmitForm(forms.Form):
+class MilestoneSubmitForm(GuardedFormMixin, forms.Form):
     note = forms.CharField(required=False, max_length=5000)
 
 
-class MilestoneDecisionForm(forms.Form):
+class MilestoneDecisionForm(GuardedFormMixin, forms.Form):
     # Not required here: the service says "Say what needs to change." when a request for changes has none.
     comment = forms.CharField(required=False, max_length=5000)
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(GuardedFormMixin, forms.Form):
     file = forms.FileField(
         label="File",
         allow_empty_file=True,

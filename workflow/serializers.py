@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.phi import GuardedSerializerMixin
 from config.rows import Rows, computed, grouped, moment, person
 from workflow.access import GRANT_ACTIONS
 from workflow.machines import registry
@@ -22,7 +23,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["organization", "organization_name", "organization_kind", "role"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     stage_label = serializers.CharField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
@@ -67,13 +68,13 @@ def replaced_by(name: str) -> str:
     return f"Deprecated: the same as `{name}`, which replaces it."
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(GuardedSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=60)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     expected_version = serializers.IntegerField(required=False, min_value=1)
 
 
-class AvailableTransitionSerializer(serializers.Serializer):
+class AvailableTransitionSerializer(GuardedSerializerMixin, serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     target = serializers.CharField()
@@ -82,7 +83,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
     reasons = serializers.ListField(child=serializers.CharField())
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -93,7 +94,7 @@ class EventSerializer(serializers.ModelSerializer):
         return str(event.actor) if event.actor_id else None
 
 
-class SignoffSerializer(serializers.Serializer):
+class SignoffSerializer(GuardedSerializerMixin, serializers.Serializer):
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
     user = serializers.IntegerField(source="user_id")
@@ -129,7 +130,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChecklistProgressSerializer(serializers.Serializer):
+class ChecklistProgressSerializer(GuardedSerializerMixin, serializers.Serializer):
     template_key = serializers.CharField(allow_null=True, help_text="Null for milestones of no checklist (a gap plan).")
     title = serializers.CharField()
     done = serializers.IntegerField()
@@ -144,7 +145,7 @@ class CaseMilestonesSerializer(serializers.Serializer):
     results = MilestoneSerializer(many=True)
 
 
-class MilestoneActionSerializer(serializers.Serializer):
+class MilestoneActionSerializer(GuardedSerializerMixin, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
@@ -175,7 +176,7 @@ class DocumentSerializer(serializers.ModelSerializer):
         return f"/api/v1/documents/{document.pk}/download/"
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.SlugField(max_length=40, default="other")
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.ALL)
