@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from config.errors import NotFound
-from workflow import checklists, documents, selectors, services
+from workflow import checklists, document_changes, documents, selectors, services
 from workflow.access import VIEW, case_rights
 from workflow.models import Case, Document, Milestone
 from workflow.serializers import (
@@ -21,8 +21,10 @@ from workflow.serializers import (
     AvailableTransitionSerializer,
     CaseMilestonesSerializer,
     CaseSerializer,
+    DocumentReplaceSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    DocumentWithdrawSerializer,
     EventSerializer,
     GrantSerializer,
     MilestoneActionSerializer,
@@ -203,9 +205,39 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         document = self.get_object()
         return document_response(document)
 
+    @extend_schema(request=DocumentWithdrawSerializer, responses=DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take the document out of use, with a reason; it stays on the case for the record (site staff)."""
+        document = self.write_target()
+        data = self.write_input(DocumentWithdrawSerializer, document)
+        document = document_changes.document_withdraw(document=document, actor=request.user, reason=data["reason"])
+        return Response(DocumentSerializer(document).data)
+
+    @extend_schema(request={"multipart/form-data": DocumentReplaceSerializer}, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def replace(self, request, pk=None):
+        """Upload a new version; the old one is withdrawn in the same step. Answers the new document."""
+        document = self.write_target()
+        data = self.write_input(DocumentReplaceSerializer, document)
+        new = document_changes.document_replace(
+            document=document, actor=request.user, upload=data["file"], reason=data["reason"]
+        )
+        return Response(DocumentSerializer(new).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def redact(self, request, pk=None):
+        """Site staff only: remove a document that carries client information (its bytes and its name)."""
+        document = self.write_target()
+        document = document_changes.document_redact(document=document, actor=request.user)
+        return Response(DocumentSerializer(document).data)
+
 
 def document_response(document: Document) -> FileResponse:
     """Serve a stored document as an attachment, never inline: what a browser would guess is not ours to trust."""
+    if document.redacted_at is not None:
+        raise NotFound("This document was redacted.")
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

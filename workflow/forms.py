@@ -71,3 +71,21 @@ class DocumentUploadForm(GuardedFormMixin, forms.Form):
         if kinds is not None:
             self.fields["kind"].choices = kinds
         self.fields["milestone"].choices = [("", "None"), *((m.pk, m.title) for m in milestones)]
+
+
+class DocumentChangeForm(GuardedFormMixin, forms.Form):
+    """Withdraw a document, or replace it with a new version (a file given)."""
+
+    reason = forms.CharField(
+        label="Why",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to withdraw. Everyone who sees the document reads it in the timeline.",
+    )
+    file = forms.FileField(
+        label="New version (to replace it)",
+        required=False,
+        allow_empty_file=True,
+        help_text="Leave empty to withdraw the document without a new version.",
+    )

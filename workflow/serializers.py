@@ -169,6 +169,10 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_by",
             "uploaded_at",
             "download_url",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "replaced_by",
+            "redacted_at",
         ]
         read_only_fields = fields
 
@@ -181,6 +185,15 @@ class DocumentUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     kind = serializers.SlugField(max_length=40, default="other")
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.ALL)
     milestone = serializers.IntegerField(required=False)
+
+
+class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
 class GrantSerializer(serializers.Serializer):

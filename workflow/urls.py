@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views
+from workflow import views, views_documents
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -16,4 +16,14 @@ urlpatterns = [
     path("<int:case_id>/milestones/<int:milestone_id>/sign-off/", views.milestone_sign_off, name="milestone-sign-off"),
     path("<int:case_id>/documents/", views.document_upload, name="document-upload"),
     path("<int:case_id>/documents/<int:document_id>/", views.document_download, name="document-download"),
+    path(
+        "<int:case_id>/documents/<int:document_id>/change/",
+        views_documents.document_change,
+        name="document-change",
+    ),
+    path(
+        "<int:case_id>/documents/<int:document_id>/redact/",
+        views_documents.document_redact,
+        name="document-redact",
+    ),
 ]

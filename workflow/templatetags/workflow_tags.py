@@ -133,4 +133,11 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         if data.get("document") in visible_document_ids:
             return f"{actor} uploaded “{data.get('name', 'a document')}”."
         return f"{actor} uploaded a document that is not shared with you."
+    if verb == "document.withdrawn":
+        # The withdrawn file is out of everyone's sight but staff's; the new version's name shows where it is shared.
+        if data.get("replaced_by") in visible_document_ids:
+            return _with_text(f"{actor} replaced a document with “{data.get('replaced_by_name')}”", data.get("reason"))
+        return _with_text(f"{actor} withdrew a document", data.get("reason", ""))
+    if verb == "document.redacted":
+        return f"{actor} redacted a document that carried client information."
     return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."

@@ -1,0 +1,81 @@
+"""Pages that undo an upload: withdraw or replace a document, and site staff's redaction."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from config.errors import ServiceError
+from config.forms import apply_error
+from config.refusals import REFUSALS, refusal
+from workflow import document_changes, selectors
+from workflow.forms import DocumentChangeForm
+from workflow.models import Case, Document
+
+
+def _document(request: HttpRequest, case_id: int, document_id: int) -> tuple[Case, Document]:
+    """The case and one of its documents as this user reads them: 404 for anything else."""
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+    except Case.DoesNotExist:
+        raise Http404("Case not found.") from None
+    document = Document.objects.readable_by(request.user).filter(case=case, pk=document_id).first()
+    if document is None:
+        raise Http404("Document not found.")
+    return case, document
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_change(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    case, document = _document(request, case_id, document_id)
+    form = DocumentChangeForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["file"]:
+                    new = document_changes.document_replace(
+                        document=document, actor=request.user, upload=data["file"], reason=data["reason"]
+                    )
+                    done = f"“{document.original_name}” was replaced by “{new.original_name}”."
+                else:
+                    document_changes.document_withdraw(document=document, actor=request.user, reason=data["reason"])
+                    done = f"“{document.original_name}” was withdrawn."
+            except REFUSALS as error:
+                return refusal(request, error, back=case)
+            except (ServiceError, ValidationError) as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, done)
+                return redirect(case.get_absolute_url())
+    context = {"case": case, "document": document, "form": form}
+    return render(request, "workflow/document_change.html", context, status=status)
+
+
+@login_required
+@require_POST
+def document_redact(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    # Site staff redact on any case (they may not take part in it); to anyone else there is nothing here.
+    if request.user.is_staff:
+        document = Document.objects.select_related("case").filter(case_id=case_id, pk=document_id).first()
+        if document is None:
+            raise Http404("Document not found.")
+        case = document.case
+    else:
+        case, document = _document(request, case_id, document_id)
+    try:
+        document_changes.document_redact(document=document, actor=request.user)
+    except REFUSALS as error:
+        return refusal(request, error, back=case)
+    except ServiceError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "The document was redacted: its file and its name are gone.")
+    return redirect(case.get_absolute_url())
