@@ -17,7 +17,7 @@ from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_with_relations
-from partnerships.services import agreements, assessments, partnerships
+from partnerships.services import agreements, assessments, members, partnerships
 from tasks.serializers import TaskSerializer
 from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
@@ -125,6 +125,24 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         partnership = self.write_target()
         data = self.write_input(s.PartnershipMemberInputSerializer, partnership)
         member = partnerships.partnership_member_add(partnership=partnership, actor=request.user, **data)
+        return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MemberOrganizationSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="members/remove")
+    def member_remove(self, request, pk=None):
+        """The lead agency's admin removes a member added by mistake (never the lead); its access ends at once."""
+        partnership = self.write_target()
+        data = self.write_input(s.MemberOrganizationSerializer, partnership)
+        members.partnership_member_remove(partnership=partnership, actor=request.user, **data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.MemberOrganizationSerializer, responses={201: s.PartnershipMemberSerializer})
+    @action(detail=True, methods=["post"], url_path="members/restore")
+    def member_restore(self, request, pk=None):
+        """Add back a member removed by mistake, with the role and responsibilities it had."""
+        partnership = self.write_target()
+        data = self.write_input(s.MemberOrganizationSerializer, partnership)
+        member = members.partnership_member_restore(partnership=partnership, actor=request.user, **data)
         return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=s.AgreementSerializer(many=True))

@@ -40,6 +40,12 @@ class PartnershipMemberInputSerializer(GuardedSerializerMixin, serializers.Seria
     responsibilities = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
 
 
+class MemberOrganizationSerializer(serializers.Serializer):
+    """Which member to remove or add back."""
+
+    organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
+
+
 class PartnershipSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
     lead = serializers.IntegerField(
         source="case.organization_id", read_only=True, help_text=replaced_by("organization")

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from config.errors import NotFound
-from workflow import checklists, document_changes, documents, selectors, services
+from workflow import checklists, document_changes, documents, participants, selectors, services
 from workflow.access import VIEW, case_rights
 from workflow.models import Case, Document, Milestone
 from workflow.serializers import (
@@ -29,6 +29,7 @@ from workflow.serializers import (
     GrantSerializer,
     MilestoneActionSerializer,
     MilestoneSerializer,
+    ParticipantChangeSerializer,
     ParticipantSerializer,
     TransitionRequestSerializer,
     case_rows,
@@ -61,6 +62,24 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
     def participants(self, request, pk=None):
         case = self.get_object()
         return Response(ParticipantSerializer(case.participations.all(), many=True).data)
+
+    @extend_schema(request=ParticipantChangeSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="participants/remove")
+    def participant_remove(self, request, pk=None):
+        """The lead's admin removes a co-applicant or partner added by mistake (never the lead); access ends at once."""
+        case = self.write_target()
+        data = self.write_input(ParticipantChangeSerializer, case)
+        participants.participant_remove(case=case, organization=data["organization"], actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ParticipantChangeSerializer, responses={201: ParticipantSerializer})
+    @action(detail=True, methods=["post"], url_path="participants/restore")
+    def participant_restore(self, request, pk=None):
+        """Add back an organization removed by mistake, in the role it had."""
+        case = self.write_target()
+        data = self.write_input(ParticipantChangeSerializer, case)
+        participant = participants.participant_restore(case=case, organization=data["organization"], actor=request.user)
+        return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AvailableTransitionSerializer(many=True))
     @extend_schema(methods=["POST"], request=TransitionRequestSerializer, responses=CaseSerializer)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.models import Organization
 from config.phi import GuardedSerializerMixin
 from config.rows import Rows, computed, grouped, moment, person
 from workflow.access import GRANT_ACTIONS
@@ -194,6 +195,10 @@ class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer)
 class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ParticipantChangeSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
 
 
 class GrantSerializer(serializers.Serializer):
