@@ -16,6 +16,7 @@ from grants import selectors, services
 from grants import serializers as s
 from grants.models import Application, ReviewAssignment, Solicitation
 from grants.rules import reviewing_staff
+from grants.services import review_changes
 from workflow.serializers import DocumentSerializer
 from workflow.viewsets import CaseScopedViewSet
 
@@ -277,6 +278,28 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
             application=application, reviewer=reviewer, actor=request.user, due_date=data.get("due_date")
         )
         return Response(s.ReviewSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReviewerRemoveSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="reviewers/remove")
+    def reviewer_remove(self, request, pk=None):
+        """Take a peer reviewer who has not submitted off the application (grant managers); assign another after."""
+        application = self.write_target()
+        data = self._input(s.ReviewerRemoveSerializer, application)
+        reviewer = User.objects.filter(email__iexact=data["reviewer"]).first()
+        if reviewer is None:
+            with self.input_of(application):
+                raise serializers.ValidationError({"reviewer": ["No user has this email."]})
+        review_changes.reviewer_remove(application=application, reviewer=reviewer, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.ReviewDraftInputSerializer, responses=s.ReviewSerializer)
+    @action(detail=True, methods=["post"], url_path="review/draft")
+    def review_draft(self, request, pk=None):
+        """As the assigned reviewer: keep scores and comments so far (any may be blank), for you alone."""
+        application = self.write_target()
+        data = self._input(s.ReviewDraftInputSerializer, application)
+        assignment = review_changes.review_draft_save(application=application, actor=request.user, **data)
+        return Response(s.ReviewSerializer(ReviewAssignment.objects.get(pk=assignment.pk)).data)
 
     @extend_schema(responses=s.ReviewSerializer(many=True))
     @action(detail=True, pagination_class=None)

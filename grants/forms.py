@@ -235,7 +235,8 @@ class DeclarationForm(GuardedFormMixin, forms.Form):
 class ReviewForm(GuardedFormMixin, forms.Form):
     comment = forms.CharField(label="Overall comment", required=False, widget=SHORT_TEXT)
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, draft: bool = False, **kwargs):
+        # A draft may leave anything blank; a submitted review scores and explains every criterion.
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
@@ -243,16 +244,29 @@ class ReviewForm(GuardedFormMixin, forms.Form):
                 label=f"{criterion.title}: score (0 to {criterion.weight})",
                 decimal_places=2,
                 max_digits=5,
+                required=not draft,
                 widget=forms.NumberInput(attrs={"min": 0, "max": criterion.weight, "step": "0.5"}),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=f"{criterion.title}: comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=f"{criterion.title}: comment",
+                required=not draft,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Why this score: the applicants read it.",
             )
         self.order_fields([*(f for c in self.criteria for f in (f"score_{c.pk}", f"comment_{c.pk}")), "comment"])
 
     def scores(self) -> dict[int, dict]:
         data = self.cleaned_data
         return {c.pk: {"score": data[f"score_{c.pk}"], "comment": data[f"comment_{c.pk}"]} for c in self.criteria}
+
+    @staticmethod
+    def draft_initial(draft: dict) -> dict:
+        """The form's initial values from a saved draft (``ReviewAssignment.draft``)."""
+        initial = {"comment": draft.get("comment", "")}
+        for key, entry in (draft.get("scores") or {}).items():
+            initial[f"score_{key}"] = entry.get("score") or None
+            initial[f"comment_{key}"] = entry.get("comment", "")
+        return initial
 
 
 class AwardForm(GuardedFormMixin, forms.Form):

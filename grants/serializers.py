@@ -254,6 +254,22 @@ class ReviewInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
+class DraftScoreInputSerializer(GuardedSerializerMixin, serializers.Serializer):
+    score = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReviewDraftInputSerializer(GuardedSerializerMixin, serializers.Serializer):
+    scores = serializers.DictField(
+        child=DraftScoreInputSerializer(), required=False, default=dict, help_text="Criterion id -> score and comment."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReviewerRemoveSerializer(serializers.Serializer):
+    reviewer = serializers.EmailField()
+
+
 class ScoreSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     criterion_title = serializers.CharField(source="criterion.title", read_only=True)
     weight = serializers.IntegerField(source="criterion.weight", read_only=True)

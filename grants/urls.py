@@ -35,6 +35,9 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),
     path("grants/applications/<int:application_id>/completeness/", a.completeness_record, name="grants-completeness"),
     path("grants/applications/<int:application_id>/reviewers/", a.reviewer_assign, name="grants-assign"),
+    path(
+        "grants/applications/<int:application_id>/reviewers/remove/", a.reviewer_remove, name="grants-reviewer-remove"
+    ),
     path("grants/applications/<int:application_id>/declaration/", a.review_declare, name="grants-declare"),
     path("grants/applications/<int:application_id>/review/", a.review_submit, name="grants-review"),
     path("grants/applications/<int:application_id>/award/", a.decision_award, name="grants-award"),
