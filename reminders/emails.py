@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reminders.models import Deadline, Notification
-from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND
+from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, SOLICITATION_AMENDED_KIND
 from reminders.registry import registry
 from reminders.windows import describe, rel_day
 
@@ -26,6 +26,8 @@ def kind_label(kind: str) -> str:
         return "Task assignments and comments"
     if kind == DIGEST_KIND:
         return "Daily digest"
+    if kind == SOLICITATION_AMENDED_KIND:
+        return "Changes to a solicitation you are applying to"
     return f"{registry.get(kind).label} due dates" if kind in registry else kind.replace("_", " ").capitalize()
 
 

@@ -13,6 +13,8 @@ from reminders.windows import Policy, Windows
 
 ACTIVITY_KIND = "task_activity"
 DIGEST_KIND = "digest"
+# A published solicitation changed (grants/services/solicitation_changes.py tells the applicants with drafts).
+SOLICITATION_AMENDED_KIND = "solicitation_amended"
 STATUS_FOR_CHANNEL = {
     Channel.EMAIL: NotificationStatus.PENDING,
     Channel.DIGEST: NotificationStatus.DIGEST,

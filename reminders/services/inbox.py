@@ -11,13 +11,13 @@ from config.errors import NotFound, ServiceError
 from reminders import selectors
 from reminders.emails import unsubscribe_read
 from reminders.models import Channel, Notification, NotificationStatus, ReminderPreference
-from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND
+from reminders.preferences import ACTIVITY_KIND, DIGEST_KIND, SOLICITATION_AMENDED_KIND
 from reminders.registry import registry
 
 
 def notification_kinds() -> list[str]:
-    """Every kind a person may choose a channel for: each deadline source, then task activity."""
-    return [source.key for source in registry] + [ACTIVITY_KIND]
+    """Every kind a person may choose a channel for: each deadline source, task activity, solicitation amendments."""
+    return [source.key for source in registry] + [ACTIVITY_KIND, SOLICITATION_AMENDED_KIND]
 
 
 @transaction.atomic
