@@ -17,7 +17,7 @@ from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_with_relations
-from partnerships.services import agreements, assessments, members, partnerships
+from partnerships.services import agreements, assessments, corrections, members, partnerships
 from tasks.serializers import TaskSerializer
 from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
@@ -226,6 +226,15 @@ class AgreementViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         agreements.agreement_sign(agreement=agreement, actor=request.user, **data)
         return Response(self.get_serializer(self.rows().get(pk=agreement.pk)).data)
 
+    @extend_schema(request=s.AgreementTitleSerializer, responses=s.AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def title(self, request, pk=None):
+        """Correct the title (the recording organization); the timeline says who changed it to what."""
+        agreement = self.write_target()
+        data = self.write_input(s.AgreementTitleSerializer, agreement)
+        corrections.agreement_title_correct(agreement=agreement, actor=request.user, **data)
+        return Response(self.get_serializer(self.rows().get(pk=agreement.pk)).data)
+
 
 class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = AssessmentDetailSerializer
@@ -270,6 +279,16 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
             with self.input_of(assessment):
                 raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
         return answer
+
+    @extend_schema(request=s.NoteCorrectionSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        """Correct one answer's note (the assessed organization), even after submitting."""
+        assessment = self.write_target()
+        data = self.write_input(s.NoteCorrectionSerializer, assessment)
+        answer = self._answer(assessment, data["item"])
+        corrections.assessment_note_correct(answer=answer, actor=request.user, note=data["note"])
+        return self._fresh(assessment)
 
     @extend_schema(request=s.GapPlanSerializer, responses={201: MilestoneSerializer})
     @action(detail=True, methods=["post"], url_path="plan-gap")

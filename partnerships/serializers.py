@@ -181,6 +181,15 @@ class AssessmentStartSerializer(GuardedSerializerMixin, serializers.Serializer):
     checklist = serializers.CharField(required=False, max_length=60)
 
 
+class AgreementTitleSerializer(GuardedSerializerMixin, serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+
+
+class NoteCorrectionSerializer(GuardedSerializerMixin, serializers.Serializer):
+    item = serializers.IntegerField()
+    note = serializers.CharField(allow_blank=True, max_length=2000)
+
+
 class AnswerInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     item = serializers.IntegerField()
     answer = serializers.ChoiceField(choices=[("", "Unanswered"), *Answer.choices], required=False)

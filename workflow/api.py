@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from config.errors import NotFound
-from workflow import checklists, document_changes, documents, participants, selectors, services
+from workflow import checklists, corrections, document_changes, documents, participants, selectors, services
 from workflow.access import VIEW, case_rights
 from workflow.models import Case, Document, Milestone
 from workflow.serializers import (
@@ -203,6 +203,15 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
         return self._act(checklists.milestone_request_changes, takes="comment")
+
+    @extend_schema(request=MilestoneActionSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        """Correct the evidence note of a submitted milestone (its submitter's organization); an event records it."""
+        milestone = self.write_target()
+        note = self.write_input(MilestoneActionSerializer, milestone)["note"]
+        corrections.milestone_note_correct(milestone=milestone, actor=request.user, note=note)
+        return Response(MilestoneSerializer(self.rows().get(pk=milestone.pk)).data)
 
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="sign-off")
