@@ -249,7 +249,8 @@ class ReviewForm(GuardedFormMixin, forms.Form):
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=f"{criterion.title}: comment",
-                required=not draft,
+                # Required by the service (comment_missing), which answers who may not score before any input error.
+                required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),
                 help_text="Why this score: the applicants read it.",
             )

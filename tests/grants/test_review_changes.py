@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from config.errors import Conflict, NotAllowed, ServiceError
+from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from grants import selectors, services
 from grants.models import ReviewAssignment, ReviewScore
 from grants.services.review_changes import review_draft_save, reviewer_remove
@@ -50,7 +50,7 @@ def test_a_draft_is_kept_for_the_reviewer_alone_and_submitted_later(declared, re
     assert not ReviewScore.objects.exists(), "a draft is not among the scores anyone reads"
     with pytest.raises(ServiceError):
         review_draft_save(application=declared, actor=reviewer, scores={criterion.pk: {"score": "999"}})
-    with pytest.raises(NotAllowed):
+    with pytest.raises(NotFound):  # Not assigned: the application does not exist for them.
         review_draft_save(application=declared, actor=reviewer2, scores={})
     page = page_client(reviewer).get(f"/grants/applications/{declared.pk}/").content.decode()
     assert "Clear need" in page and "Save draft" in page
