@@ -4,6 +4,7 @@ the applicants with drafts are told."""
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from config.errors import Conflict, NotAllowed
 from grants import services
@@ -79,3 +80,19 @@ def test_api_delete_and_edit_outsider_404_viewer_403(with_parts, grant_manager, 
     response = api_client(grant_manager).patch(f"{base}criteria/{criterion.pk}/", {"weight": 25}, format="json")
     assert response.status_code == 200 and response.json()["weight"] == 25
     assert api_client(grant_manager).delete(base).status_code == 204
+
+
+def test_pages_delete_a_drafts_parts_and_the_draft(with_parts, grant_manager, outsider, bja_viewer):
+    solicitation, category, criterion = with_parts
+    base = f"/grants/solicitations/{solicitation.pk}/"
+    outsider_client, viewer_client, manager = Client(), Client(), Client()
+    outsider_client.force_login(outsider)
+    viewer_client.force_login(bja_viewer)
+    manager.force_login(grant_manager)
+    assert outsider_client.post(base + "delete/").status_code == 404
+    assert viewer_client.post(base + f"criteria/{criterion.pk}/delete/").status_code == 403
+    assert "Delete this draft" in manager.get(base).content.decode()
+    assert manager.post(base + f"criteria/{criterion.pk}/delete/").status_code == 302
+    assert manager.post(base + f"categories/{category.pk}/delete/").status_code == 302
+    assert manager.post(base + "delete/").status_code == 302
+    assert not Solicitation.objects.filter(pk=solicitation.pk).exists()
