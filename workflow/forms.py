@@ -89,3 +89,7 @@ class DocumentChangeForm(GuardedFormMixin, forms.Form):
         allow_empty_file=True,
         help_text="Leave empty to withdraw the document without a new version.",
     )
+
+
+class NoteCorrectionForm(GuardedFormMixin, forms.Form):
+    note = forms.CharField(label="Note", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -22,6 +22,11 @@ urlpatterns = [
         name="document-change",
     ),
     path(
+        "<int:case_id>/milestones/<int:milestone_id>/note/",
+        views_documents.milestone_note_correct,
+        name="milestone-note-correct",
+    ),
+    path(
         "<int:case_id>/documents/<int:document_id>/redact/",
         views_documents.document_redact,
         name="document-redact",

@@ -1,4 +1,4 @@
-"""Pages that undo an upload: withdraw or replace a document, and site staff's redaction."""
+"""Pages that undo a mistake on a case: withdraw or replace a document, site staff's redaction, a note corrected."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from config.errors import ServiceError
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
-from workflow import document_changes, selectors
-from workflow.forms import DocumentChangeForm
-from workflow.models import Case, Document
+from workflow import corrections, document_changes, selectors
+from workflow.forms import DocumentChangeForm, NoteCorrectionForm
+from workflow.models import Case, Document, Milestone
 
 
 def _document(request: HttpRequest, case_id: int, document_id: int) -> tuple[Case, Document]:
@@ -79,3 +79,39 @@ def document_redact(request: HttpRequest, case_id: int, document_id: int) -> Htt
     else:
         messages.success(request, "The document was redacted: its file and its name are gone.")
     return redirect(case.get_absolute_url())
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def milestone_note_correct(request: HttpRequest, case_id: int, milestone_id: int) -> HttpResponse:
+    """Correct a submitted milestone's evidence note (the submitter's organization)."""
+    try:
+        case = selectors.case_get(user=request.user, case_id=case_id)
+    except Case.DoesNotExist:
+        raise Http404("Case not found.") from None
+    milestone = Milestone.objects.filter(case=case, pk=milestone_id).first()
+    if milestone is None:
+        raise Http404("Milestone not found.")
+    form = NoteCorrectionForm(request.POST or None, initial={"note": milestone.note})
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                corrections.milestone_note_correct(
+                    milestone=milestone, actor=request.user, note=form.cleaned_data["note"]
+                )
+            except REFUSALS as error:
+                return refusal(request, error, back=case)
+            except (ServiceError, ValidationError) as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, f"The note on “{milestone.title}” was corrected.")
+                return redirect(case.get_absolute_url())
+    context = {
+        "form": form,
+        "heading": f"Correct the note on “{milestone.title}”",
+        "back_url": case.get_absolute_url(),
+        "back_label": case.title,
+    }
+    return render(request, "correction.html", context, status=status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
 from config.errors import NotAllowed, ServiceError
 from tests.helpers import Write, api_client, assert_access_rules
@@ -49,3 +50,22 @@ def test_api_outsider_404_viewer_403_and_the_guard(submitted_milestone, admin, o
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "client_information"
     response = api_client(admin).post(url + "note/", {"note": "Done with the county"}, format="json")
     assert response.status_code == 200 and response.json()["note"] == "Done with the county"
+
+
+def test_page_outsider_404_viewer_403_and_correction(case, submitted_milestone, admin, outsider, viewer):
+    url = f"/cases/{case.pk}/milestones/{submitted_milestone.pk}/note/"
+
+    def client_for(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(viewer).post(url, {"note": "Done"}).status_code == 403
+    page = client_for(admin).get(url)
+    assert page.status_code == 200 and "Mr. Jones" in page.content.decode()
+    response = client_for(admin).post(url, {"note": "DOB 03/14/1980"})
+    assert response.status_code == 400 and "a date of birth" in response.content.decode()
+    assert client_for(admin).post(url, {"note": "Done with the county"}).status_code == 302
+    submitted_milestone.refresh_from_db()
+    assert submitted_milestone.note == "Done with the county"
