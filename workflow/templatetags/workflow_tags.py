@@ -140,4 +140,12 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         return _with_text(f"{actor} withdrew a document", data.get("reason", ""))
     if verb == "document.redacted":
         return f"{actor} redacted a document that carried client information."
+    if verb == "participant.removed":
+        return f"{actor} removed {data.get('organization', 'an organization')} from the case."
+    if verb.endswith(".corrected"):
+        thing = verb.split(".")[0].replace("_", " ")
+        return _with_text(f"{actor} corrected the {thing}'s {data.get('field', 'text')}", data.get("text", ""))
+    if verb == "solicitation.amended":
+        fields = ", ".join(data.get("fields", []))
+        return f"{actor} amended solicitation {data.get('number', '')} ({fields}) after it was published."
     return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."
