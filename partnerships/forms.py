@@ -183,3 +183,7 @@ class LearningSiteProfileForm(GuardedFormMixin, forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class AgreementTitleForm(GuardedFormMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.test import Client
 
 from config.errors import NotAllowed
 from partnerships.models import Agreement
@@ -69,3 +70,20 @@ def test_the_assessed_organization_corrects_a_note_even_after_submitting(partner
     response = api_client(bh_admin).post(url, {"item": item.pk, "note": "Monthly"}, format="json")
     assert response.status_code == 200, response.content
     assert api_client(admin).post(url, {"item": item.pk, "note": "x"}, format="json").status_code == 403
+
+
+def test_page_outsider_404_viewer_403_and_correction(partnership, agreement, admin, outsider, viewer):
+    url = f"/partnerships/{partnership.pk}/agreements/{agreement.pk}/title/"
+
+    def client_for(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    assert client_for(outsider).get(url).status_code == 404
+    assert client_for(viewer).post(url, {"title": "MOU"}).status_code == 403
+    response = client_for(admin).post(url, {"title": "ISA re client John Smith DOB 03/14/1980"})
+    assert response.status_code == 400 and "a date of birth" in response.content.decode()
+    assert client_for(admin).post(url, {"title": "Information sharing agreement"}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.title == "Information sharing agreement"
