@@ -283,6 +283,12 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         membership = services.membership_deactivate(actor=request.user, membership=self.get_object())
         return Response(self.get_serializer(membership).data)
 
+    @extend_schema(request=None, responses={200: MemberSerializer})
+    def reactivate(self, request, *args, **kwargs):
+        """Give a deactivated member their access back (admins only)."""
+        membership = services.membership_reactivate(actor=request.user, membership=self.get_object())
+        return Response(self.get_serializer(membership).data)
+
 
 class InvitationSerializer(serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)

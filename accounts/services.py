@@ -1,4 +1,4 @@
-"""Organization and membership writes: invite, accept or decline, change role, deactivate.
+"""Organization and membership writes: invite, accept or decline, change role, deactivate, reactivate.
 
 Only an organization's admins (or site staff) may invite, change roles and
 deactivate; only the invited person may accept or decline. An organization
@@ -244,6 +244,32 @@ def membership_deactivate(*, actor: User, membership: Membership) -> Membership:
     membership.is_active = False
     membership.save(update_fields=["is_active", "updated_at"])
     _log_membership(SecurityEventKind.MEMBER_REMOVED, actor=actor, membership=membership, role=membership.role)
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, actor: User, membership: Membership) -> Membership:
+    """Give a deactivated member their access back (an admin's undo of "remove access")."""
+    members_manage_require(actor=actor, organization=membership.organization)
+    membership = Membership.objects.select_for_update().select_related("organization", "user").get(pk=membership.pk)
+    if membership.is_active:
+        return membership
+    if membership.status != MembershipStatus.ACCEPTED:
+        raise Conflict(
+            "Only a deactivated member can be reactivated; invite this person again instead.",
+            code="not_deactivated",
+            field="status",
+        )
+    if not membership.user.is_active:
+        raise Conflict(
+            f"The account of {membership.user} is disabled for the whole site; ask site staff.",
+            code="account_disabled",
+            field="status",
+        )
+    membership.is_active = True
+    membership.full_clean()
+    membership.save(update_fields=["is_active", "updated_at"])
+    _log_membership(SecurityEventKind.MEMBER_ADDED, actor=actor, membership=membership, role=membership.role)
     return membership
 
 

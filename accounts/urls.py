@@ -20,6 +20,11 @@ urlpatterns = [
         views.membership_deactivate,
         name="membership-deactivate",
     ),
+    path(
+        "organizations/<int:organization_id>/members/<int:membership_id>/reactivate/",
+        views.membership_reactivate,
+        name="membership-reactivate",
+    ),
     path("invitations/<int:membership_id>/", views.invitation, name="invitation"),
     path(
         "invitations/<int:membership_id>/accept/",

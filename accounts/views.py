@@ -184,3 +184,18 @@ class InvitationPasswordView(PasswordResetConfirmView):
         else:
             messages.success(self.request, f"You joined {membership.organization} as {membership.get_role_display()}.")
         return response
+
+
+@login_required
+@require_POST
+def membership_reactivate(request, organization_id: int, membership_id: int):
+    membership = _membership(request, organization_id, membership_id)
+    try:
+        membership = services.membership_reactivate(actor=request.user, membership=membership)
+    except REFUSALS as error:
+        return refusal(request, error, back=_members_page(membership.organization))
+    except ServiceError as error:
+        messages.error(request, f"{membership.user}: {error.message}")
+    else:
+        messages.success(request, f"{membership.user} has access to {membership.organization} again.")
+    return redirect("organization-members", organization_id=organization_id)

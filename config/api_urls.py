@@ -25,6 +25,7 @@ router.register("documents", DocumentViewSet, basename="document")
 
 members = MemberViewSet.as_view({"get": "list", "post": "create"})
 member = MemberViewSet.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"})
+member_reactivate = MemberViewSet.as_view({"post": "reactivate"})
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="api-token"),
@@ -32,6 +33,11 @@ urlpatterns = [
     path("me/", MeView.as_view(), name="api-me"),
     path("organizations/<int:organization_pk>/members/", members, name="api-organization-members"),
     path("organizations/<int:organization_pk>/members/<int:pk>/", member, name="api-organization-member"),
+    path(
+        "organizations/<int:organization_pk>/members/<int:pk>/reactivate/",
+        member_reactivate,
+        name="api-organization-member-reactivate",
+    ),
     path(
         "organizations/<int:organization_pk>/security-log/",
         SecurityEventListView.as_view(),

@@ -7,7 +7,7 @@ Report approvals by BJA are milestone approvals (``reminders/announcements.py``)
 
 from __future__ import annotations
 
-from reminders.preferences import notice_kind_register
+from reminders.preferences import SOLICITATION_AMENDED_KIND, notice_kind_register
 from reminders.services.announcements import Announcement, announcement_register
 from workflow.roles import GRANT_MANAGERS, LEAD_MEMBERS, PARTICIPANT_MEMBERS
 
@@ -68,4 +68,5 @@ ANNOUNCEMENTS = (
 
 def register_announcements() -> None:
     notice_kind_register(GRANT_OUTCOMES, "Grant outcomes (applications, reviews, awards, modifications)")
+    notice_kind_register(SOLICITATION_AMENDED_KIND, "Changes to a solicitation you are applying to")
     announcement_register(*ANNOUNCEMENTS)

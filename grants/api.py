@@ -16,6 +16,7 @@ from grants import selectors, services
 from grants import serializers as s
 from grants.models import Application, ReviewAssignment, Solicitation
 from grants.rules import reviewing_staff
+from grants.services import review_changes, solicitation_changes
 from workflow.access import EDIT, VIEW
 from workflow.matrix import (
     AGENCY_GRANT_MANAGER,
@@ -48,7 +49,9 @@ def _agency(user: User, agency_id: int | None) -> Organization:
     return agencies[0]
 
 
-class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class SolicitationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
     """Published solicitations for everyone; drafts for the issuing agency. Grant managers write them."""
 
     serializer_class = s.SolicitationSerializer
@@ -114,6 +117,44 @@ class SolicitationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, view
         data.is_valid(raise_exception=True)
         criterion = services.criterion_add(solicitation=solicitation, actor=request.user, **data.validated_data)
         return Response(s.CriterionSerializer(criterion).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Delete a draft solicitation (a published one is amended, never deleted)."""
+        solicitation_changes.solicitation_delete(solicitation=self.get_object(), actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(methods=["PATCH"], request=s.CategorySerializer, responses=s.CategorySerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"categories/(?P<category_id>\d+)")
+    def category(self, request, pk=None, category_id=None):
+        """Change or delete a draft's category."""
+        solicitation, changes = self.get_object(), solicitation_changes
+        if request.method == "DELETE":
+            changes.category_delete(solicitation=solicitation, category_id=int(category_id), actor=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = s.CategorySerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        category = changes.category_update(
+            solicitation=solicitation, category_id=int(category_id), actor=request.user, **data.validated_data
+        )
+        return Response(s.CategorySerializer(category).data)
+
+    @extend_schema(methods=["PATCH"], request=s.CriterionWriteSerializer, responses=s.CriterionSerializer)
+    @extend_schema(methods=["DELETE"], request=None, responses={204: None})
+    @action(detail=True, methods=["patch", "delete"], url_path=r"criteria/(?P<criterion_id>\d+)")
+    def criterion(self, request, pk=None, criterion_id=None):
+        """Change or delete a draft's review criterion."""
+        solicitation, changes = self.get_object(), solicitation_changes
+        if request.method == "DELETE":
+            changes.criterion_delete(solicitation=solicitation, criterion_id=int(criterion_id), actor=request.user)
+            return Response(status=status.HTTP_204_NO_CONTENT)
+        data = s.CriterionWriteSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        criterion = changes.criterion_update(
+            solicitation=solicitation, criterion_id=int(criterion_id), actor=request.user, **data.validated_data
+        )
+        return Response(s.CriterionSerializer(criterion).data)
 
     @extend_schema(request=None, responses=s.SolicitationSerializer)
     @action(detail=True, methods=["post"])
@@ -328,6 +369,28 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
             application=application, reviewer=reviewer, actor=request.user, due_date=data.get("due_date")
         )
         return Response(s.ReviewSerializer(assignment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReviewerRemoveSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="reviewers/remove")
+    def reviewer_remove(self, request, pk=None):
+        """Take a peer reviewer who has not submitted off the application (grant managers); assign another after."""
+        application = self.write_target()
+        data = self._input(s.ReviewerRemoveSerializer, application)
+        reviewer = User.objects.filter(email__iexact=data["reviewer"]).first()
+        if reviewer is None:
+            with self.input_of(application):
+                raise serializers.ValidationError({"reviewer": ["No user has this email."]})
+        review_changes.reviewer_remove(application=application, reviewer=reviewer, actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.ReviewDraftInputSerializer, responses=s.ReviewSerializer)
+    @action(detail=True, methods=["post"], url_path="review/draft")
+    def review_draft(self, request, pk=None):
+        """As the assigned reviewer: keep scores and comments so far (any may be blank), for you alone."""
+        application = self.write_target()
+        data = self._input(s.ReviewDraftInputSerializer, application)
+        assignment = review_changes.review_draft_save(application=application, actor=request.user, **data)
+        return Response(s.ReviewSerializer(ReviewAssignment.objects.get(pk=assignment.pk)).data)
 
     @extend_schema(responses=s.ReviewSerializer(many=True))
     @action(detail=True, pagination_class=None)

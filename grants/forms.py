@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import TIME_ZONE_CHOICES, Membership, Organization, Role
+from config.phi import GuardedFormMixin
 from grants.models import Category, DocumentKind, Program
 from grants.rules import CO_APPLICANT_KINDS, LEAD_KIND_CHOICES, accepted_type_names
 
@@ -25,7 +26,7 @@ def wall_clock(data: dict) -> dict:
     return data
 
 
-class SolicitationForm(forms.Form):
+class SolicitationForm(GuardedFormMixin, forms.Form):
     program = forms.ChoiceField(choices=Program.choices)
     fiscal_year = forms.IntegerField(min_value=2000, max_value=2100)
     number = forms.CharField(label="Solicitation number", max_length=40, help_text="E.g. O-BJA-2027-172345.")
@@ -56,7 +57,7 @@ class SolicitationForm(forms.Form):
         return wall_clock(super().clean())
 
 
-class CategoryForm(forms.Form):
+class CategoryForm(GuardedFormMixin, forms.Form):
     code = forms.CharField(max_length=20)
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=SHORT_TEXT)
@@ -77,7 +78,7 @@ class CategoryForm(forms.Form):
             raise forms.ValidationError("Whole percents separated by commas, e.g. 20, 20, 40.") from None
 
 
-class CriterionForm(forms.Form):
+class CriterionForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=SHORT_TEXT)
     weight = forms.IntegerField(help_text="The criterion is scored from 0 to its weight; weights add up to 100.")
@@ -88,7 +89,7 @@ def _working_organizations(user) -> list[Organization]:
     return list(Organization.objects.filter(id__in=memberships.values("organization_id")).order_by("name"))
 
 
-class StartApplicationForm(forms.Form):
+class StartApplicationForm(GuardedFormMixin, forms.Form):
     organization = forms.ModelChoiceField(label="Lead applicant", queryset=Organization.objects.none())
     category = forms.ModelChoiceField(queryset=Category.objects.none())
     title = forms.CharField(label="Project title", max_length=200)
@@ -116,7 +117,7 @@ def co_applicant_choices():
     return Organization.objects.filter(is_active=True, kind__in=CO_APPLICANT_KINDS).order_by("name")
 
 
-class DetailsForm(forms.Form):
+class DetailsForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(label="Project title", max_length=200)
     category = forms.ModelChoiceField(queryset=Category.objects.none())
     abstract = forms.CharField(label="Project abstract", required=False, widget=forms.Textarea(attrs={"rows": 5}))
@@ -180,7 +181,7 @@ class CoApplicantForm(forms.Form):
         self.fields["organization"].queryset = choices.exclude(id__in=exclude)
 
 
-class UploadForm(forms.Form):
+class UploadForm(GuardedFormMixin, forms.Form):
     kind = forms.ChoiceField(label="Which document", choices=DocumentKind.choices)
     file = forms.FileField(label="File", allow_empty_file=True)
 
@@ -191,12 +192,12 @@ class UploadForm(forms.Form):
         )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(GuardedFormMixin, forms.Form):
     comment = forms.CharField(required=False, max_length=2000)
     expected_version = forms.IntegerField(required=False, min_value=1)
 
 
-class CompletenessForm(forms.Form):
+class CompletenessForm(GuardedFormMixin, forms.Form):
     finding = forms.ChoiceField(
         label="Finding",
         choices=[("complete", "Complete: meets the basic minimum requirements"), ("incomplete", "Incomplete")],
@@ -219,7 +220,7 @@ class AssignForm(forms.Form):
         self.fields["reviewer"].queryset = reviewers
 
 
-class DeclarationForm(forms.Form):
+class DeclarationForm(GuardedFormMixin, forms.Form):
     declaration = forms.ChoiceField(
         label="Conflict of interest",
         choices=[
@@ -231,10 +232,11 @@ class DeclarationForm(forms.Form):
     note = forms.CharField(label="Note (optional)", required=False, widget=SHORT_TEXT)
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(GuardedFormMixin, forms.Form):
     comment = forms.CharField(label="Overall comment", required=False, widget=SHORT_TEXT)
 
-    def __init__(self, *args, criteria, **kwargs):
+    def __init__(self, *args, criteria, draft: bool = False, **kwargs):
+        # A draft may leave anything blank; a submitted review scores and explains every criterion.
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         for criterion in self.criteria:
@@ -242,10 +244,15 @@ class ReviewForm(forms.Form):
                 label=f"{criterion.title}: score (0 to {criterion.weight})",
                 decimal_places=2,
                 max_digits=5,
+                required=not draft,
                 widget=forms.NumberInput(attrs={"min": 0, "max": criterion.weight, "step": "0.5"}),
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
-                label=f"{criterion.title}: comment", required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=f"{criterion.title}: comment",
+                # Required by the service (comment_missing), which answers who may not score before any input error.
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text="Why this score: the applicants read it.",
             )
         self.order_fields([*(f for c in self.criteria for f in (f"score_{c.pk}", f"comment_{c.pk}")), "comment"])
 
@@ -253,14 +260,23 @@ class ReviewForm(forms.Form):
         data = self.cleaned_data
         return {c.pk: {"score": data[f"score_{c.pk}"], "comment": data[f"comment_{c.pk}"]} for c in self.criteria}
 
+    @staticmethod
+    def draft_initial(draft: dict) -> dict:
+        """The form's initial values from a saved draft (``ReviewAssignment.draft``)."""
+        initial = {"comment": draft.get("comment", "")}
+        for key, entry in (draft.get("scores") or {}).items():
+            initial[f"score_{key}"] = entry.get("score") or None
+            initial[f"comment_{key}"] = entry.get("comment", "")
+        return initial
 
-class AwardForm(forms.Form):
+
+class AwardForm(GuardedFormMixin, forms.Form):
     amount = forms.DecimalField(label="Award amount ($)", max_digits=12, decimal_places=2)
     decided_on = forms.DateField(label="Decision date", required=False, widget=DATE, help_text="Empty: today.")
     conditions = forms.CharField(label="Award conditions", required=False, widget=SHORT_TEXT)
 
 
-class NotFundedForm(forms.Form):
+class NotFundedForm(GuardedFormMixin, forms.Form):
     conditions = forms.CharField(label="Reason", required=False, widget=SHORT_TEXT)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from config.phi import GuardedSerializerMixin
 from grants.models import (
     Application,
     BudgetYear,
@@ -31,7 +32,7 @@ class WallClockDateTimeField(serializers.DateTimeField):
         return value
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = [
@@ -53,7 +54,7 @@ class CategorySerializer(serializers.ModelSerializer):
     match_schedule = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=99), max_length=10)
 
 
-class CriterionSerializer(serializers.ModelSerializer):
+class CriterionSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Criterion
         fields = ["id", "order", "title", "description", "weight"]
@@ -100,7 +101,7 @@ class SolicitationSerializer(serializers.ModelSerializer):
         return deadline_text(solicitation.justgrants_deadline, solicitation.time_zone)
 
 
-class SolicitationWriteSerializer(serializers.Serializer):
+class SolicitationWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     agency = serializers.IntegerField(required=False, help_text="The federal agency; defaults to your own.")
     program = serializers.ChoiceField(choices=Program.choices)
     fiscal_year = serializers.IntegerField(min_value=2000, max_value=2100)
@@ -120,7 +121,7 @@ class SolicitationWriteSerializer(serializers.Serializer):
     review_period_days = serializers.IntegerField(min_value=1, max_value=90, required=False)
 
 
-class CriterionWriteSerializer(serializers.Serializer):
+class CriterionWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     description = serializers.CharField(required=False, allow_blank=True, default="")
     weight = serializers.IntegerField()
@@ -176,7 +177,7 @@ class ApplicationDetailSerializer(ApplicationSerializer):
         read_only_fields = fields
 
 
-class ApplicationCreateSerializer(serializers.Serializer):
+class ApplicationCreateSerializer(GuardedSerializerMixin, serializers.Serializer):
     solicitation = serializers.IntegerField()
     organization = serializers.IntegerField(help_text="The lead applicant: your organization.")
     category = serializers.IntegerField()
@@ -184,7 +185,7 @@ class ApplicationCreateSerializer(serializers.Serializer):
     co_applicants = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
 
 
-class ApplicationUpdateSerializer(serializers.Serializer):
+class ApplicationUpdateSerializer(GuardedSerializerMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200, required=False)
     category = serializers.IntegerField(required=False)
     abstract = serializers.CharField(required=False, allow_blank=True, max_length=10000)
@@ -201,19 +202,19 @@ class OrganizationRefSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
 
 
-class ApplicationUploadSerializer(serializers.Serializer):
+class ApplicationUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.CharField(max_length=40)
 
 
-class RequirementSerializer(serializers.Serializer):
+class RequirementSerializer(GuardedSerializerMixin, serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     done = serializers.BooleanField()
     detail = serializers.CharField()
 
 
-class ReadinessSerializer(serializers.Serializer):
+class ReadinessSerializer(GuardedSerializerMixin, serializers.Serializer):
     ready = serializers.BooleanField()
     content_ready = serializers.BooleanField()
     done = serializers.IntegerField()
@@ -223,12 +224,12 @@ class ReadinessSerializer(serializers.Serializer):
     waiting_for = serializers.ListField(child=serializers.CharField())
 
 
-class SubmitSerializer(serializers.Serializer):
+class SubmitSerializer(GuardedSerializerMixin, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     expected_version = serializers.IntegerField(required=False, min_value=1)
 
 
-class CompletenessSerializer(serializers.Serializer):
+class CompletenessSerializer(GuardedSerializerMixin, serializers.Serializer):
     complete = serializers.BooleanField()
     reasons = serializers.ListField(child=serializers.CharField(max_length=500), required=False, default=list)
 
@@ -238,22 +239,38 @@ class AssignSerializer(serializers.Serializer):
     due_date = serializers.DateField(required=False, allow_null=True)
 
 
-class DeclarationSerializer(serializers.Serializer):
+class DeclarationSerializer(GuardedSerializerMixin, serializers.Serializer):
     no_conflict = serializers.BooleanField()
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ScoreInputSerializer(serializers.Serializer):
+class ScoreInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     score = serializers.CharField(max_length=20)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ReviewInputSerializer(serializers.Serializer):
+class ReviewInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     scores = serializers.DictField(child=ScoreInputSerializer(), help_text="Criterion id -> score and comment.")
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ScoreSerializer(serializers.ModelSerializer):
+class DraftScoreInputSerializer(GuardedSerializerMixin, serializers.Serializer):
+    score = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReviewDraftInputSerializer(GuardedSerializerMixin, serializers.Serializer):
+    scores = serializers.DictField(
+        child=DraftScoreInputSerializer(), required=False, default=dict, help_text="Criterion id -> score and comment."
+    )
+    comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+
+class ReviewerRemoveSerializer(serializers.Serializer):
+    reviewer = serializers.EmailField()
+
+
+class ScoreSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     criterion_title = serializers.CharField(source="criterion.title", read_only=True)
     weight = serializers.IntegerField(source="criterion.weight", read_only=True)
 
@@ -266,7 +283,7 @@ class ScoreSerializer(serializers.ModelSerializer):
 REVIEW_STATUS = serializers.CharField(read_only=True, help_text="assigned, declared, submitted or recused.")
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     """A review as its reader may see it: another peer reviewer's is "Reviewer 2", with no id (``reviews_visible``)."""
 
     reviewer = serializers.SerializerMethodField()
@@ -308,20 +325,20 @@ class AssignmentSerializer(serializers.ModelSerializer):
         fields = ["id", "application", "application_title", "solicitation", "stage", "status", "due_date", "total"]
 
 
-class DecisionInputSerializer(serializers.Serializer):
+class DecisionInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     outcome = serializers.ChoiceField(choices=Outcome.choices)
     amount = serializers.DecimalField(**MONEY, required=False, allow_null=True)
     decided_on = serializers.DateField(required=False, allow_null=True)
     conditions = serializers.CharField(required=False, allow_blank=True, default="", max_length=10000)
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = Decision
         fields = ["outcome", "amount", "decided_on", "conditions", "decided_by", "decided_at"]
 
 
-class RankedSerializer(serializers.Serializer):
+class RankedSerializer(GuardedSerializerMixin, serializers.Serializer):
     rank = serializers.IntegerField(allow_null=True)
     application = serializers.IntegerField(source="application.pk")
     title = serializers.CharField(source="application.case.title")
@@ -334,13 +351,13 @@ class RankedSerializer(serializers.Serializer):
     expected = serializers.IntegerField()
 
 
-class StageCountSerializer(serializers.Serializer):
+class StageCountSerializer(GuardedSerializerMixin, serializers.Serializer):
     stage = serializers.CharField()
     label = serializers.CharField()
     count = serializers.IntegerField()
 
 
-class ReviewerProgressSerializer(serializers.Serializer):
+class ReviewerProgressSerializer(GuardedSerializerMixin, serializers.Serializer):
     reviewer = serializers.CharField()
     email = serializers.EmailField()
     assigned = serializers.IntegerField()
@@ -351,7 +368,7 @@ class ReviewerProgressSerializer(serializers.Serializer):
     next_due = serializers.DateField(allow_null=True)
 
 
-class CriterionAverageSerializer(serializers.Serializer):
+class CriterionAverageSerializer(GuardedSerializerMixin, serializers.Serializer):
     criterion = serializers.IntegerField()
     title = serializers.CharField()
     weight = serializers.IntegerField()

@@ -5,6 +5,7 @@ from django.urls import path
 from grants.awards import views as w
 from grants.views import applications as a
 from grants.views import reports as r
+from grants.views import solicitation_changes as sc
 from grants.views import solicitations as s
 
 urlpatterns = [
@@ -15,6 +16,19 @@ urlpatterns = [
     path("grants/solicitations/<int:solicitation_id>/criteria/", s.criterion_add, name="grants-criterion-add"),
     path("grants/solicitations/<int:solicitation_id>/deadlines/", s.deadlines_update, name="grants-deadlines"),
     path("grants/solicitations/<int:solicitation_id>/publish/", s.solicitation_publish, name="grants-publish"),
+    path(
+        "grants/solicitations/<int:solicitation_id>/delete/", sc.solicitation_delete, name="grants-solicitation-delete"
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/categories/<int:category_id>/delete/",
+        sc.category_delete,
+        name="grants-category-delete",
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/criteria/<int:criterion_id>/delete/",
+        sc.criterion_delete,
+        name="grants-criterion-delete",
+    ),
     path("grants/solicitations/<int:solicitation_id>/apply/", s.application_start, name="grants-apply"),
     path("grants/solicitations/<int:solicitation_id>/stages/", r.stages_report, name="grants-report-stages"),
     path("grants/solicitations/<int:solicitation_id>/ranking/", r.ranking_report, name="grants-report-ranking"),
@@ -35,6 +49,9 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),
     path("grants/applications/<int:application_id>/completeness/", a.completeness_record, name="grants-completeness"),
     path("grants/applications/<int:application_id>/reviewers/", a.reviewer_assign, name="grants-assign"),
+    path(
+        "grants/applications/<int:application_id>/reviewers/remove/", a.reviewer_remove, name="grants-reviewer-remove"
+    ),
     path("grants/applications/<int:application_id>/declaration/", a.review_declare, name="grants-declare"),
     path("grants/applications/<int:application_id>/review/", a.review_submit, name="grants-review"),
     path("grants/applications/<int:application_id>/award/", a.decision_award, name="grants-award"),

@@ -12,11 +12,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts.models import User
+from config.phi import GuardedSerializerMixin
 from partnerships import serializers as s
 from partnerships.models import Agreement, Assessment, AssessmentAnswer, Partnership
 from partnerships.selectors import assessments as assessment_selectors
 from partnerships.selectors.partnerships import agreement_list, local_today, partnership_with_relations
-from partnerships.services import agreements, assessments, partnerships
+from partnerships.services import agreements, assessments, corrections, members, partnerships
 from tasks.serializers import TaskSerializer
 from workflow.access import EDIT, MANAGE, VIEW
 from workflow.matrix import ASSESSOR
@@ -24,7 +25,7 @@ from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
 
 
-class AnswerSerializer(serializers.ModelSerializer):
+class AnswerSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     item_order = serializers.IntegerField(source="item.order")
     text = serializers.CharField(source="item.text")
     essential_elements = serializers.ListField(source="item.tags", child=serializers.CharField())
@@ -35,7 +36,7 @@ class AnswerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ScoreSerializer(serializers.Serializer):
+class ScoreSerializer(GuardedSerializerMixin, serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     points = serializers.FloatField()
@@ -138,6 +139,24 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         member = partnerships.partnership_member_add(partnership=partnership, actor=request.user, **data)
         return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.MemberOrganizationSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="members/remove")
+    def member_remove(self, request, pk=None):
+        """The lead agency's admin removes a member added by mistake (never the lead); its access ends at once."""
+        partnership = self.write_target()
+        data = self.write_input(s.MemberOrganizationSerializer, partnership)
+        members.partnership_member_remove(partnership=partnership, actor=request.user, **data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=s.MemberOrganizationSerializer, responses={201: s.PartnershipMemberSerializer})
+    @action(detail=True, methods=["post"], url_path="members/restore")
+    def member_restore(self, request, pk=None):
+        """Add back a member removed by mistake, with the role and responsibilities it had."""
+        partnership = self.write_target()
+        data = self.write_input(s.MemberOrganizationSerializer, partnership)
+        member = members.partnership_member_restore(partnership=partnership, actor=request.user, **data)
+        return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+
     @extend_schema(methods=["GET"], responses=s.AgreementSerializer(many=True))
     @extend_schema(
         methods=["POST"],
@@ -220,6 +239,15 @@ class AgreementViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         agreements.agreement_sign(agreement=agreement, actor=request.user, **data)
         return Response(self.get_serializer(self.rows().get(pk=agreement.pk)).data)
 
+    @extend_schema(request=s.AgreementTitleSerializer, responses=s.AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def title(self, request, pk=None):
+        """Correct the title (the recording organization); the timeline says who changed it to what."""
+        agreement = self.write_target()
+        data = self.write_input(s.AgreementTitleSerializer, agreement)
+        corrections.agreement_title_correct(agreement=agreement, actor=request.user, **data)
+        return Response(self.get_serializer(self.rows().get(pk=agreement.pk)).data)
+
 
 class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = AssessmentDetailSerializer
@@ -265,6 +293,16 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
             with self.input_of(assessment):
                 raise serializers.ValidationError({"item": ["This item is not on the assessment."]})
         return answer
+
+    @extend_schema(request=s.NoteCorrectionSerializer, responses=AssessmentDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        """Correct one answer's note (the assessed organization), even after submitting."""
+        assessment = self.write_target()
+        data = self.write_input(s.NoteCorrectionSerializer, assessment)
+        answer = self._answer(assessment, data["item"])
+        corrections.assessment_note_correct(answer=answer, actor=request.user, note=data["note"])
+        return self._fresh(assessment)
 
     @extend_schema(request=s.GapPlanSerializer, responses={201: MilestoneSerializer})
     @action(detail=True, methods=["post"], url_path="plan-gap")

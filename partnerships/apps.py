@@ -17,3 +17,10 @@ class PartnershipsConfig(AppConfig):
         register_reminders()
         register_announcements()
         register_waiting()
+
+        from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND
+        from workflow.participants import REMOVED_THROUGH_DOMAIN
+
+        # A partnership's members and a TA request's Learning Site are rows of ours too: no generic removal.
+        REMOVED_THROUGH_DOMAIN[PARTNERSHIP_KIND] = "the partnership's members"
+        REMOVED_THROUGH_DOMAIN[TA_REQUEST_KIND] = "the TA request (a Learning Site is matched, not added)"

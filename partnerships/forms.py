@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import Organization, OrganizationKind
+from config.phi import GuardedFormMixin
 from partnerships.choices import AgreementKind, Answer, DeliveryType, ResponseModel, TATopic
 from partnerships.models import AWARD_KIND
 from workflow.models import Case
@@ -31,7 +32,7 @@ class Checkboxes(forms.CheckboxSelectMultiple):
     is_checkbox_group = True
 
 
-class PartnershipForm(forms.Form):
+class PartnershipForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(max_length=200, help_text="E.g. “Springfield co-responder partnership”.")
     lead = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Lead law enforcement agency")
     behavioral_health = forms.ModelMultipleChoiceField(
@@ -70,7 +71,7 @@ class PartnershipForm(forms.Form):
         return members + ([(data["government"], "government")] if data["government"] else [])
 
 
-class AgreementForm(forms.Form):
+class AgreementForm(GuardedFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=AgreementKind.choices, label="Kind of agreement")
     title = forms.CharField(max_length=200)
     parties = forms.ModelMultipleChoiceField(queryset=Organization.objects.none(), widget=Checkboxes)
@@ -128,7 +129,7 @@ class GapForm(forms.Form):
     due_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), required=False, label="Due (optional)")
 
 
-class TARequestForm(forms.Form):
+class TARequestForm(GuardedFormMixin, forms.Form):
     organization = forms.ModelChoiceField(queryset=Organization.objects.none(), label="Requesting organization")
     topic = forms.ChoiceField(choices=TATopic.choices)
     preferred_delivery = forms.ChoiceField(choices=DeliveryType.choices, label="Preferred delivery")
@@ -151,17 +152,17 @@ class TARequestForm(forms.Form):
             self.fields["organization"].initial = requesters.first()
 
 
-class MatchForm(forms.Form):
+class MatchForm(GuardedFormMixin, forms.Form):
     site = forms.ModelChoiceField(queryset=_active(is_learning_site=True), label="Learning Site")
     comment = forms.CharField(required=False, max_length=2000)
 
 
-class ScheduleForm(forms.Form):
+class ScheduleForm(GuardedFormMixin, forms.Form):
     on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Date")
     comment = forms.CharField(required=False, max_length=2000)
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(GuardedFormMixin, forms.Form):
     delivered_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Delivered on")
     delivery_type = forms.ChoiceField(choices=DeliveryType.choices, label="Type")
     attendees = forms.IntegerField(required=False, help_text="Required for trainings and webinars.")
@@ -169,7 +170,7 @@ class DeliveryForm(forms.Form):
     note = forms.CharField(required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class LearningSiteProfileForm(forms.Form):
+class LearningSiteProfileForm(GuardedFormMixin, forms.Form):
     response_models = forms.MultipleChoiceField(choices=ResponseModel.choices, widget=Checkboxes, required=False)
     topics = forms.MultipleChoiceField(
         choices=TATopic.choices, widget=Checkboxes, required=False, label="Topics we can help with"
@@ -185,3 +186,7 @@ class LearningSiteProfileForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(min_value=2000, max_value=2100, required=False)
+
+
+class AgreementTitleForm(GuardedFormMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=200)

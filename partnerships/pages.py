@@ -87,7 +87,14 @@ def partnership_page_context(request: HttpRequest, partnership: Partnership) -> 
         member_rows.append(row)
 
     trend = assessment_trend(partnership=partnership)
+    current = {member.organization_id for member in partnership.members.all()}
+    removed = {}
+    for event in context["timeline"]:  # Already read for the page: who was removed and is not back.
+        if event.verb == "participant.removed" and event.data.get("organization_id") not in current:
+            removed[event.data.get("organization_id")] = event.data
     context.update(
+        can_manage_members=MANAGE in context["rights"],
+        removed_members=list(removed.items()),
         partnership=partnership,
         members=member_rows,
         agreements=agreement_rows,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Organization
+from config.phi import GuardedSerializerMixin
 from partnerships.choices import AgreementKind, Answer, DeliveryType, MemberRole, ResponseModel, TATopic
 from partnerships.models import (
     Agreement,
@@ -23,7 +24,7 @@ from workflow.serializers import CASE_FIELDS, CaseFieldsSerializer, replaced_by
 ORGANIZATIONS = Organization.objects.filter(is_active=True)
 
 
-class PartnershipMemberSerializer(serializers.ModelSerializer):
+class PartnershipMemberSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     organization_kind = serializers.CharField(source="organization.kind", read_only=True)
 
@@ -33,10 +34,16 @@ class PartnershipMemberSerializer(serializers.ModelSerializer):
         read_only_fields = ["joined_at"]
 
 
-class PartnershipMemberInputSerializer(serializers.Serializer):
+class PartnershipMemberInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
     role = serializers.ChoiceField(choices=[c for c in MemberRole.choices if c[0] != MemberRole.LEAD_AGENCY])
     responsibilities = serializers.CharField(required=False, allow_blank=True, default="", max_length=300)
+
+
+class MemberOrganizationSerializer(serializers.Serializer):
+    """Which member to remove or add back."""
+
+    organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
 
 
 class PartnershipSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
@@ -66,7 +73,7 @@ class PartnershipSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PartnershipCreateSerializer(serializers.Serializer):
+class PartnershipCreateSerializer(GuardedSerializerMixin, serializers.Serializer):
     title = serializers.CharField(max_length=200)
     lead = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
     members = PartnershipMemberInputSerializer(many=True)
@@ -79,7 +86,7 @@ class PartnershipCreateSerializer(serializers.Serializer):
     )
 
 
-class PartnershipUpdateSerializer(serializers.Serializer):
+class PartnershipUpdateSerializer(GuardedSerializerMixin, serializers.Serializer):
     response_models = serializers.ListField(
         child=serializers.ChoiceField(choices=ResponseModel.choices), required=False
     )
@@ -128,7 +135,7 @@ class AgreementSerializer(serializers.ModelSerializer):
         return f"/api/v1/documents/{agreement.document_id}/download/" if agreement.document_id else None
 
 
-class AgreementCreateSerializer(serializers.Serializer):
+class AgreementCreateSerializer(GuardedSerializerMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=AgreementKind.choices)
     title = serializers.CharField(max_length=200)
     parties = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS, many=True)
@@ -169,12 +176,21 @@ class AssessmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssessmentStartSerializer(serializers.Serializer):
+class AssessmentStartSerializer(GuardedSerializerMixin, serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
     checklist = serializers.CharField(required=False, max_length=60)
 
 
-class AnswerInputSerializer(serializers.Serializer):
+class AgreementTitleSerializer(GuardedSerializerMixin, serializers.Serializer):
+    title = serializers.CharField(max_length=200)
+
+
+class NoteCorrectionSerializer(GuardedSerializerMixin, serializers.Serializer):
+    item = serializers.IntegerField()
+    note = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class AnswerInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     item = serializers.IntegerField()
     answer = serializers.ChoiceField(choices=[("", "Unanswered"), *Answer.choices], required=False)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
@@ -236,7 +252,7 @@ class LearningSiteSerializer(serializers.ModelSerializer):
         return self._profile(organization).summary if self._profile(organization) else ""
 
 
-class LearningSiteProfileInputSerializer(serializers.Serializer):
+class LearningSiteProfileInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     response_models = serializers.ListField(child=serializers.ChoiceField(choices=ResponseModel.choices), default=list)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=TATopic.choices), default=list)
     capacity_per_quarter = serializers.IntegerField()
@@ -266,7 +282,7 @@ class TARequestSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TARequestCreateSerializer(serializers.Serializer):
+class TARequestCreateSerializer(GuardedSerializerMixin, serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
     topic = serializers.ChoiceField(choices=TATopic.choices)
     preferred_delivery = serializers.ChoiceField(choices=DeliveryType.choices)
@@ -274,12 +290,12 @@ class TARequestCreateSerializer(serializers.Serializer):
     description = serializers.CharField(max_length=4000)
 
 
-class MatchSerializer(serializers.Serializer):
+class MatchSerializer(GuardedSerializerMixin, serializers.Serializer):
     site = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ScheduleSerializer(serializers.Serializer):
+class ScheduleSerializer(GuardedSerializerMixin, serializers.Serializer):
     on = serializers.DateField()
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
@@ -305,7 +321,7 @@ class TADeliverySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TADeliveryInputSerializer(serializers.Serializer):
+class TADeliveryInputSerializer(GuardedSerializerMixin, serializers.Serializer):
     delivered_on = serializers.DateField()
     delivery_type = serializers.ChoiceField(choices=DeliveryType.choices)
     # Not bounded here: the service refuses a negative count with the rule's own words.
@@ -315,7 +331,7 @@ class TADeliveryInputSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
 
 
-class ReportRowSerializer(serializers.Serializer):
+class ReportRowSerializer(GuardedSerializerMixin, serializers.Serializer):
     site = serializers.CharField()
     site_id = serializers.IntegerField(allow_null=True)
     requests_received = serializers.IntegerField()

@@ -2,13 +2,28 @@
 
 from django.urls import path
 
-from partnerships import views, views_ta
+from partnerships import views, views_corrections, views_members, views_ta
 
 urlpatterns = [
     path("partnerships/", views.partnership_list_page, name="partnership-list"),
     path("partnerships/new/", views.partnership_create, name="partnership-create"),
     path("partnerships/export.<slug:extension>", views.partnership_list_export, name="partnership-list-export"),
     path("partnerships/<int:partnership_id>/", views.partnership_detail, name="partnership-detail"),
+    path(
+        "partnerships/<int:partnership_id>/agreements/<int:agreement_id>/title/",
+        views_corrections.agreement_title,
+        name="agreement-title",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/members/remove/",
+        views_members.member_remove,
+        name="partnership-member-remove",
+    ),
+    path(
+        "partnerships/<int:partnership_id>/members/restore/",
+        views_members.member_restore,
+        name="partnership-member-restore",
+    ),
     path("partnerships/<int:partnership_id>/agreements/new/", views.agreement_create, name="agreement-create"),
     path(
         "partnerships/<int:partnership_id>/agreements/<int:agreement_id>/sign/",

@@ -18,6 +18,8 @@ DIGEST_KIND = "digest"
 # Kinds that are not deadlines (outcome announcements, TA clocks), registered by the apps that write them:
 # key -> what people read on their preferences page and in an email's unsubscribe line.
 NOTICE_KINDS: dict[str, str] = {}
+# A published solicitation changed (grants/services/solicitation_changes.py tells the applicants with drafts).
+SOLICITATION_AMENDED_KIND = "solicitation_amended"
 STATUS_FOR_CHANNEL = {
     Channel.EMAIL: NotificationStatus.PENDING,
     Channel.DIGEST: NotificationStatus.DIGEST,

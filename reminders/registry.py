@@ -126,7 +126,7 @@ class Registry:
         return list(self._clocks.values())
 
     def register(self, source: DeadlineSource) -> DeadlineSource:
-        if source.key in ("task_activity", "digest"):
+        if source.key in ("task_activity", "digest", "solicitation_amended"):
             raise ValueError(f"{source.key!r} is reserved for notifications that are not deadlines")
         self._sources[source.key] = source
         return source

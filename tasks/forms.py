@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from accounts.models import Organization, User
+from config.phi import GuardedFormMixin
 from tasks.models import TaskPriority, TaskStatus
 from workflow.models import Visibility
 
@@ -36,7 +37,7 @@ class AssigneeField(forms.ChoiceField):
         return self.people[parts[1]], self.lookup[parts[2]]
 
 
-class TaskForm(forms.Form):
+class TaskForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(label="Task", max_length=200)
     description = forms.CharField(label="Details", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     due_date = forms.DateField(
@@ -63,14 +64,14 @@ class TaskForm(forms.Form):
         return data
 
 
-class TaskStatusForm(forms.Form):
+class TaskStatusForm(GuardedFormMixin, forms.Form):
     status = forms.ChoiceField(label="Status", choices=TaskStatus.choices)
     reason = forms.CharField(
         label="Why is it blocked?", required=False, max_length=500, help_text="Needed only when the task is blocked."
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(GuardedFormMixin, forms.Form):
     body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
     visibility = forms.ChoiceField(label="Who may read it", choices=Visibility.choices, initial=Visibility.ALL)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import Organization, User
+from config.phi import GuardedSerializerMixin
 from config.rows import Rows, grouped, moment, person
 from tasks.models import Task, TaskComment, TaskPriority, TaskStatus
 from workflow.models import Milestone
@@ -33,7 +34,7 @@ class TaskSerializer(serializers.ModelSerializer):
         return str(task.assignee) if task.assignee_id else None
 
 
-class TaskWriteSerializer(serializers.Serializer):
+class TaskWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     """Fields of a new task (all but `case` and `title` optional) or of an edit (all optional)."""
 
     title = serializers.CharField(max_length=200)
@@ -67,12 +68,12 @@ class TaskCreateSerializer(TaskWriteSerializer):
     case = serializers.IntegerField()
 
 
-class TaskStatusSerializer(serializers.Serializer):
+class TaskStatusSerializer(GuardedSerializerMixin, serializers.Serializer):
     status = serializers.ChoiceField(choices=TaskStatus.choices)
     reason = serializers.CharField(required=False, allow_blank=True, default="", max_length=500)
 
 
-class TaskCommentSerializer(serializers.ModelSerializer):
+class TaskCommentSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     author_name = serializers.CharField(source="author.__str__", read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from config.errors import NotFound
-from workflow import checklists, documents, selectors, services
+from workflow import checklists, corrections, document_changes, documents, participants, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, VIEW, case_rights
 from workflow.matrix import transition_rights
 from workflow.models import Case, Document, Milestone
@@ -22,12 +22,15 @@ from workflow.serializers import (
     AvailableTransitionSerializer,
     CaseMilestonesSerializer,
     CaseSerializer,
+    DocumentReplaceSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
+    DocumentWithdrawSerializer,
     EventSerializer,
     GrantSerializer,
     MilestoneActionSerializer,
     MilestoneSerializer,
+    ParticipantChangeSerializer,
     ParticipantSerializer,
     TransitionRequestSerializer,
     case_rows,
@@ -77,6 +80,24 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
     def participants(self, request, pk=None):
         case = self.get_object()
         return Response(ParticipantSerializer(case.participations.all(), many=True).data)
+
+    @extend_schema(request=ParticipantChangeSerializer, responses={204: None})
+    @action(detail=True, methods=["post"], url_path="participants/remove")
+    def participant_remove(self, request, pk=None):
+        """The lead's admin removes a co-applicant or partner added by mistake (never the lead); access ends at once."""
+        case = self.write_target()
+        data = self.write_input(ParticipantChangeSerializer, case)
+        participants.participant_remove(case=case, organization=data["organization"], actor=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=ParticipantChangeSerializer, responses={201: ParticipantSerializer})
+    @action(detail=True, methods=["post"], url_path="participants/restore")
+    def participant_restore(self, request, pk=None):
+        """Add back an organization removed by mistake, in the role it had."""
+        case = self.write_target()
+        data = self.write_input(ParticipantChangeSerializer, case)
+        participant = participants.participant_restore(case=case, organization=data["organization"], actor=request.user)
+        return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AvailableTransitionSerializer(many=True))
     @extend_schema(methods=["POST"], request=TransitionRequestSerializer, responses=CaseSerializer)
@@ -209,6 +230,15 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     def request_changes(self, request, pk=None):
         return self._act(checklists.milestone_request_changes, takes="comment")
 
+    @extend_schema(request=MilestoneActionSerializer)
+    @action(detail=True, methods=["post"])
+    def note(self, request, pk=None):
+        """Correct the evidence note of a submitted milestone (its submitter's organization); an event records it."""
+        milestone = self.write_target()
+        note = self.write_input(MilestoneActionSerializer, milestone)["note"]
+        corrections.milestone_note_correct(milestone=milestone, actor=request.user, note=note)
+        return Response(MilestoneSerializer(self.rows().get(pk=milestone.pk)).data)
+
     @extend_schema(request=None)
     @action(detail=True, methods=["post"], url_path="sign-off")
     def sign_off(self, request, pk=None):
@@ -230,9 +260,39 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         document = self.get_object()
         return document_response(document)
 
+    @extend_schema(request=DocumentWithdrawSerializer, responses=DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        """Take the document out of use, with a reason; it stays on the case for the record (site staff)."""
+        document = self.write_target()
+        data = self.write_input(DocumentWithdrawSerializer, document)
+        document = document_changes.document_withdraw(document=document, actor=request.user, reason=data["reason"])
+        return Response(DocumentSerializer(document).data)
+
+    @extend_schema(request={"multipart/form-data": DocumentReplaceSerializer}, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def replace(self, request, pk=None):
+        """Upload a new version; the old one is withdrawn in the same step. Answers the new document."""
+        document = self.write_target()
+        data = self.write_input(DocumentReplaceSerializer, document)
+        new = document_changes.document_replace(
+            document=document, actor=request.user, upload=data["file"], reason=data["reason"]
+        )
+        return Response(DocumentSerializer(new).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DocumentSerializer)
+    @action(detail=True, methods=["post"])
+    def redact(self, request, pk=None):
+        """Site staff only: remove a document that carries client information (its bytes and its name)."""
+        document = self.write_target()
+        document = document_changes.document_redact(document=document, actor=request.user)
+        return Response(DocumentSerializer(document).data)
+
 
 def document_response(document: Document) -> FileResponse:
     """Serve a stored document as an attachment, never inline: what a browser would guess is not ours to trust."""
+    if document.redacted_at is not None:
+        raise NotFound("This document was redacted.")
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

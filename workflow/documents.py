@@ -18,6 +18,8 @@ from django.db import transaction
 
 from accounts.models import User
 from config.errors import NotAllowed, NotFound, ServiceError
+from config.phi import CODE as CLIENT_INFORMATION
+from config.phi import client_information_find, client_information_message
 from workflow.access import EDIT, acting_organizations, case_require
 from workflow.models import Case, Document, Milestone, Visibility
 from workflow.services import event_record
@@ -90,6 +92,9 @@ def _detect(head: bytes, extension: str) -> str | None:
 def document_validate(upload: UploadedFile) -> tuple[str, str]:
     """(clean name, content type) or a ServiceError saying what is wrong."""
     name = _clean_name(upload.name or "")
+    findings = client_information_find(name)
+    if findings:
+        raise ServiceError(client_information_message(findings), field="file", code=CLIENT_INFORMATION)
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if extension not in ALLOWED:
         kinds = "PDF, DOCX, XLSX, PNG, JPEG, TXT or CSV"

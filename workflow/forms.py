@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from config.phi import GuardedFormMixin
 from workflow.machines import registry
 from workflow.models import Visibility
 
@@ -40,7 +41,7 @@ class CaseFilterForm(forms.Form):
         self.fields["stage"].choices = [("", "All stages"), *_stage_choices(kind)]
 
 
-class TransitionForm(forms.Form):
+class TransitionForm(GuardedFormMixin, forms.Form):
     name = forms.CharField(max_length=60)
     comment = forms.CharField(required=False, max_length=2000)
     expected_version = forms.IntegerField(required=False, min_value=1)
@@ -70,16 +71,16 @@ class TransitionConfirmForm(forms.Form):
             del self.fields["confirm"]
 
 
-class MilestoneSubmitForm(forms.Form):
+class MilestoneSubmitForm(GuardedFormMixin, forms.Form):
     note = forms.CharField(required=False, max_length=5000)
 
 
-class MilestoneDecisionForm(forms.Form):
+class MilestoneDecisionForm(GuardedFormMixin, forms.Form):
     # Not required here: the service says "Say what needs to change." when a request for changes has none.
     comment = forms.CharField(required=False, max_length=5000)
 
 
-class DocumentUploadForm(forms.Form):
+class DocumentUploadForm(GuardedFormMixin, forms.Form):
     file = forms.FileField(
         label="File",
         allow_empty_file=True,
@@ -94,3 +95,25 @@ class DocumentUploadForm(forms.Form):
         if kinds is not None:
             self.fields["kind"].choices = kinds
         self.fields["milestone"].choices = [("", "None"), *((m.pk, m.title) for m in milestones)]
+
+
+class DocumentChangeForm(GuardedFormMixin, forms.Form):
+    """Withdraw a document, or replace it with a new version (a file given)."""
+
+    reason = forms.CharField(
+        label="Why",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Required to withdraw. Everyone who sees the document reads it in the timeline.",
+    )
+    file = forms.FileField(
+        label="New version (to replace it)",
+        required=False,
+        allow_empty_file=True,
+        help_text="Leave empty to withdraw the document without a new version.",
+    )
+
+
+class NoteCorrectionForm(GuardedFormMixin, forms.Form):
+    note = forms.CharField(label="Note", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))

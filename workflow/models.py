@@ -279,11 +279,16 @@ class DocumentQuerySet(models.QuerySet):
             return self.all()
         organizations = user_organization_ids(user)
         federal = user_organization_ids(user, kind="federal")
-        return self.filter(
-            Q(visibility=Visibility.ALL)
-            | Q(organization__in=organizations)
-            | Q(visibility=Visibility.ORGANIZATION_AND_BJA, case__participations__organization__in=federal)
-        ).distinct()
+        # A withdrawn (or replaced) document is kept for the record; only site staff still read it.
+        return (
+            self.filter(withdrawn_at__isnull=True)
+            .filter(
+                Q(visibility=Visibility.ALL)
+                | Q(organization__in=organizations)
+                | Q(visibility=Visibility.ORGANIZATION_AND_BJA, case__participations__organization__in=federal)
+            )
+            .distinct()
+        )
 
 
 class Document(models.Model):
@@ -299,12 +304,30 @@ class Document(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
+    # Withdrawn or replaced by a new version: kept for the record, out of every list and download but site staff's.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    withdrawal_reason = models.TextField(blank=True)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="replaces")
+    # Redacted by site staff: the bytes and the name are gone; the row says who did it and when.
+    redacted_at = models.DateTimeField(null=True, blank=True)
+    redacted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     objects = DocumentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
         indexes = [models.Index(fields=["case", "uploaded_at"], name="document_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True) | Q(withdrawn_by__isnull=False),
+                name="document_withdrawn_by_someone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

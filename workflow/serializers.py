@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from accounts.models import Organization
+from config.phi import GuardedSerializerMixin
 from config.rows import Rows, computed, grouped, moment, person
 from workflow.access import GRANT_ACTIONS
 from workflow.machines import registry
@@ -22,7 +24,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
         fields = ["organization", "organization_name", "organization_kind", "role"]
 
 
-class CaseSerializer(serializers.ModelSerializer):
+class CaseSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     stage_label = serializers.CharField(read_only=True)
     organization_name = serializers.CharField(source="organization.name", read_only=True)
     participants = ParticipantSerializer(source="participations", many=True, read_only=True)
@@ -67,7 +69,7 @@ def replaced_by(name: str) -> str:
     return f"Deprecated: the same as `{name}`, which replaces it."
 
 
-class TransitionRequestSerializer(serializers.Serializer):
+class TransitionRequestSerializer(GuardedSerializerMixin, serializers.Serializer):
     name = serializers.CharField(max_length=60)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
     expected_version = serializers.IntegerField(required=False, min_value=1)
@@ -75,7 +77,7 @@ class TransitionRequestSerializer(serializers.Serializer):
     confirm = serializers.BooleanField(required=False, default=False)
 
 
-class AvailableTransitionSerializer(serializers.Serializer):
+class AvailableTransitionSerializer(GuardedSerializerMixin, serializers.Serializer):
     name = serializers.CharField()
     label = serializers.CharField()
     target = serializers.CharField()
@@ -88,7 +90,7 @@ class AvailableTransitionSerializer(serializers.Serializer):
     )
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     actor_name = serializers.SerializerMethodField()
 
     class Meta:
@@ -99,7 +101,7 @@ class EventSerializer(serializers.ModelSerializer):
         return str(event.actor) if event.actor_id else None
 
 
-class SignoffSerializer(serializers.Serializer):
+class SignoffSerializer(GuardedSerializerMixin, serializers.Serializer):
     organization = serializers.IntegerField(source="organization_id")
     organization_name = serializers.CharField(source="organization.name")
     user = serializers.IntegerField(source="user_id")
@@ -135,7 +137,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ChecklistProgressSerializer(serializers.Serializer):
+class ChecklistProgressSerializer(GuardedSerializerMixin, serializers.Serializer):
     template_key = serializers.CharField(allow_null=True, help_text="Null for milestones of no checklist (a gap plan).")
     title = serializers.CharField()
     done = serializers.IntegerField()
@@ -150,7 +152,7 @@ class CaseMilestonesSerializer(serializers.Serializer):
     results = MilestoneSerializer(many=True)
 
 
-class MilestoneActionSerializer(serializers.Serializer):
+class MilestoneActionSerializer(GuardedSerializerMixin, serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
@@ -174,6 +176,10 @@ class DocumentSerializer(serializers.ModelSerializer):
             "uploaded_by",
             "uploaded_at",
             "download_url",
+            "withdrawn_at",
+            "withdrawal_reason",
+            "replaced_by",
+            "redacted_at",
         ]
         read_only_fields = fields
 
@@ -181,11 +187,24 @@ class DocumentSerializer(serializers.ModelSerializer):
         return f"/api/v1/documents/{document.pk}/download/"
 
 
-class DocumentUploadSerializer(serializers.Serializer):
+class DocumentUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.SlugField(max_length=40, default="other")
     visibility = serializers.ChoiceField(choices=Visibility.choices, default=Visibility.ALL)
     milestone = serializers.IntegerField(required=False)
+
+
+class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+
+
+class ParticipantChangeSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
 
 
 class GrantSerializer(serializers.Serializer):

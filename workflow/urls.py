@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views, views_transitions
+from workflow import views, views_documents, views_transitions
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -21,4 +21,19 @@ urlpatterns = [
     path("<int:case_id>/milestones/<int:milestone_id>/sign-off/", views.milestone_sign_off, name="milestone-sign-off"),
     path("<int:case_id>/documents/", views.document_upload, name="document-upload"),
     path("<int:case_id>/documents/<int:document_id>/", views.document_download, name="document-download"),
+    path(
+        "<int:case_id>/documents/<int:document_id>/change/",
+        views_documents.document_change,
+        name="document-change",
+    ),
+    path(
+        "<int:case_id>/milestones/<int:milestone_id>/note/",
+        views_documents.milestone_note_correct,
+        name="milestone-note-correct",
+    ),
+    path(
+        "<int:case_id>/documents/<int:document_id>/redact/",
+        views_documents.document_redact,
+        name="document-redact",
+    ),
 ]

@@ -146,7 +146,8 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
         "transitions": selectors.case_available_transitions(case=case, user=user, rights=rights),
         "checklists": _checklists(rows, selectors.milestone_progress(case=case)),
         "documents": visible_documents,
-        "visible_document_ids": {document.pk for document in visible_documents},
+        # A redacted document's name is gone from the timeline too, even for site staff.
+        "visible_document_ids": {document.pk for document in visible_documents if document.redacted_at is None},
         "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
         "timeline": list(selectors.case_timeline(case=case, user=user, rights=rights)),
         "case_sections": [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from config.phi import GuardedFormMixin
 from grants.awards.services.award import GRANTEE_ROLES
 from grants.awards.services.modifications import BUDGET_CATEGORIES
 from grants.forms import DATE, SHORT_TEXT
@@ -12,20 +13,20 @@ from grants.models import ModificationKind
 BUDGET_CHOICES = [("", "—")] + [(name, name.replace("_", " ").capitalize()) for name in BUDGET_CATEGORIES]
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(GuardedFormMixin, forms.Form):
     reason = forms.CharField(label="Why the award is declined", widget=SHORT_TEXT, max_length=2000)
     confirm = forms.BooleanField(label="I understand that declining is final", required=False)
 
 
-class ReportTextForm(forms.Form):
+class ReportTextForm(GuardedFormMixin, forms.Form):
     text = forms.CharField(label="Report", widget=forms.Textarea(attrs={"rows": 8}), max_length=20000)
 
 
-class CommentForm(forms.Form):
+class CommentForm(GuardedFormMixin, forms.Form):
     comment = forms.CharField(label="Comment", widget=SHORT_TEXT, max_length=5000, required=False)
 
 
-class ModificationForm(forms.Form):
+class ModificationForm(GuardedFormMixin, forms.Form):
     prefix = "modification"
     kind = forms.ChoiceField(label="Kind of modification", choices=ModificationKind.choices)
     description = forms.CharField(label="What changes and why", widget=SHORT_TEXT, max_length=5000)
@@ -42,14 +43,14 @@ class ModificationForm(forms.Form):
         return {"kind": data["kind"], "description": data["description"], "new_end": data["new_end"], "moves": moves}
 
 
-class MatchForm(forms.Form):
+class MatchForm(GuardedFormMixin, forms.Form):
     prefix = "match"
     year = forms.IntegerField(label="Project year", min_value=0)
     amount = forms.DecimalField(label="Match spent ($)", decimal_places=2)
     note = forms.CharField(label="Note", max_length=300, required=False)
 
 
-class PlanningSpendingForm(forms.Form):
+class PlanningSpendingForm(GuardedFormMixin, forms.Form):
     prefix = "planning"
     amount = forms.DecimalField(label="Planning spending ($)", decimal_places=2)
     description = forms.CharField(label="What it paid for", max_length=300, required=False)

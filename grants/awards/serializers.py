@@ -5,12 +5,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from accounts.models import User
+from config.phi import GuardedSerializerMixin
 from grants.awards import selectors
 from grants.models import Award, MatchReport, Modification, ModificationKind, Report
 from workflow.serializers import CASE_FIELDS, CaseFieldsSerializer, replaced_by
 
 
-class ComplianceSerializer(serializers.Serializer):
+class ComplianceSerializer(GuardedSerializerMixin, serializers.Serializer):
     today = serializers.DateField()
     acceptance_open = serializers.BooleanField()
     acceptance_days_left = serializers.IntegerField()
@@ -33,7 +34,7 @@ class ComplianceSerializer(serializers.Serializer):
         return len(status.overdue)
 
 
-class AwardSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
+class AwardSerializer(GuardedSerializerMixin, CaseFieldsSerializer, serializers.ModelSerializer):
     lead = serializers.CharField(
         source="case.organization.name", read_only=True, help_text=replaced_by("organization_name")
     )
@@ -62,7 +63,7 @@ class AwardSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
         return ComplianceSerializer(selectors.award_compliance(award)).data
 
 
-class ReportSerializer(serializers.ModelSerializer):
+class ReportSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     award = serializers.IntegerField(source="award_id", read_only=True)
     title = serializers.CharField(source="milestone.title", read_only=True)
     status = serializers.CharField(source="milestone.status", read_only=True)
@@ -83,7 +84,7 @@ class CalendarSerializer(ReportSerializer):
         fields = [*ReportSerializer.Meta.fields, "award_number"]
 
 
-class ModificationSerializer(serializers.ModelSerializer):
+class ModificationSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     award = serializers.IntegerField(source="award_id", read_only=True)
 
     class Meta:
@@ -94,19 +95,19 @@ class ModificationSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class MatchReportSerializer(serializers.ModelSerializer):
+class MatchReportSerializer(GuardedSerializerMixin, serializers.ModelSerializer):
     class Meta:
         model = MatchReport
         fields = ["id", "year", "amount", "note", "reported_at"]
 
 
-class MatchWriteSerializer(serializers.Serializer):
+class MatchWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     year = serializers.IntegerField()
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ModificationWriteSerializer(serializers.Serializer):
+class ModificationWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=ModificationKind.choices)
     description = serializers.CharField()
     new_end = serializers.DateField(required=False, allow_null=True, default=None)
@@ -114,25 +115,25 @@ class ModificationWriteSerializer(serializers.Serializer):
     submit = serializers.BooleanField(required=False, default=False)
 
 
-class DecisionWriteSerializer(serializers.Serializer):
+class DecisionWriteSerializer(GuardedSerializerMixin, serializers.Serializer):
     approve = serializers.BooleanField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class TextSerializer(serializers.Serializer):
+class TextSerializer(GuardedSerializerMixin, serializers.Serializer):
     text = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class CommentSerializer(serializers.Serializer):
+class CommentSerializer(GuardedSerializerMixin, serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ReasonSerializer(serializers.Serializer):
+class ReasonSerializer(GuardedSerializerMixin, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     confirm = serializers.BooleanField(required=False, default=False, help_text="Declining is final: send true.")
 
 
-class AmountSerializer(serializers.Serializer):
+class AmountSerializer(GuardedSerializerMixin, serializers.Serializer):
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
     description = serializers.CharField(required=False, allow_blank=True, default="")
 

@@ -30,6 +30,9 @@ class ReviewAssignment(models.Model):
     comment = models.TextField(blank=True, help_text="The reviewer's overall comment.")
     total = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The reviewer's work in progress ({"scores": {criterion id: {"score", "comment"}}, "comment"}): read by no one
+    # else, so a half-done review never shows among the scores; emptied when the review is submitted.
+    draft = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["application", "assigned_at", "id"]

@@ -114,7 +114,7 @@ def review_declare(*, application: Application, actor: User, no_conflict: bool, 
     return assignment
 
 
-def _score(value, criterion) -> Decimal:
+def score_check(value, criterion) -> Decimal:
     try:
         score = Decimal(str(value))
     except (InvalidOperation, ValueError):
@@ -166,14 +166,19 @@ def review_submit(
         entry = scores.get(criterion.pk)
         if entry is None or entry.get("score") in (None, ""):
             raise ServiceError(f"Score “{criterion.title}”.", field=f"scores.{criterion.pk}", code="score_missing")
-        score = _score(entry["score"], criterion)
-        rows.append(
-            ReviewScore(assignment=assignment, criterion=criterion, score=score, comment=entry.get("comment", ""))
-        )
+        score = score_check(entry["score"], criterion)
+        # The applicants' feedback is the comments: a score without its reason is no review (docs/grants.md).
+        remark = (entry.get("comment") or "").strip()
+        if not remark:
+            raise ServiceError(
+                f"Say why “{criterion.title}” gets {score}.", field=f"scores.{criterion.pk}", code="comment_missing"
+            )
+        rows.append(ReviewScore(assignment=assignment, criterion=criterion, score=score, comment=remark))
     ReviewScore.objects.bulk_create(rows)
     assignment.total = sum((row.score for row in rows), Decimal(0)).quantize(Decimal("0.01"))
     assignment.status, assignment.submitted_at, assignment.comment = AssignmentStatus.SUBMITTED, timezone.now(), comment
-    assignment.save(update_fields=["total", "status", "submitted_at", "comment"])
+    assignment.draft = {}
+    assignment.save(update_fields=["total", "status", "submitted_at", "comment", "draft"])
     services.event_record(
         case=application.case,
         actor=actor,

@@ -14,6 +14,7 @@ from accounts.models import Membership, Organization, OrganizationKind, Role, Us
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from grants.models import Category, Criterion, DocumentKind, Solicitation
 from grants.rules import LEAD_KIND_CHOICES, deadline_text, on_time
+from grants.services.amendments import solicitation_amendment_record
 
 # Fields a published solicitation may still change: wording, and deadlines (BJA extends them).
 PUBLISHED_EDITABLE = frozenset({"title", "summary", "grants_gov_deadline", "justgrants_deadline", "review_period_days"})
@@ -107,9 +108,13 @@ def solicitation_update(*, solicitation: Solicitation, actor: User, **fields) ->
             code="published",
             field=sorted(refused)[0],
         )
+    changed = sorted(name for name, value in fields.items() if getattr(solicitation, name) != value)
     for name, value in fields.items():
         setattr(solicitation, name, value)
-    return _save(solicitation)
+    solicitation = _save(solicitation)
+    if solicitation.is_published and changed:
+        solicitation_amendment_record(solicitation=solicitation, actor=actor, fields=changed)
+    return solicitation
 
 
 def _draft(solicitation: Solicitation, doing: str) -> None:

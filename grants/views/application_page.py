@@ -66,9 +66,11 @@ def _review_context(request: HttpRequest, application: Application, staff: bool,
         context["declaration_form"] = bound.get("declaration") or forms.DeclarationForm()
     if mine and mine.status == AssignmentStatus.DECLARED and stage == "peer_review":
         criteria = application.solicitation.criteria.all()
-        context["review_form"] = bound.get("review") or forms.ReviewForm(criteria=criteria)
+        initial = forms.ReviewForm.draft_initial(mine.draft)
+        context["review_form"] = bound.get("review") or forms.ReviewForm(criteria=criteria, initial=initial)
     if staff:
         context["summary"] = selectors.review_summary(application=application)
+    context["can_remove_reviewers"] = manager and stage in ASSIGNABLE_STAGES
     if manager and stage in ASSIGNABLE_STAGES:
         assigned = application.review_assignments.values("reviewer_id")
         reviewers = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -14,6 +14,7 @@ from accounts.models import User
 from grants import forms, selectors, services
 from grants.models import Application, Outcome
 from grants.rules import project_years
+from grants.services import review_changes
 from grants.views.application_page import application_page
 from grants.views.common import form_action, found, message_and, run
 
@@ -263,9 +264,26 @@ def review_declare(request: HttpRequest, application_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_submit(request: HttpRequest, application_id: int) -> HttpResponse:
-    def make_form(application: Application) -> forms.ReviewForm:
-        return forms.ReviewForm(request.POST, criteria=application.solicitation.criteria.all())
+    draft = "save_draft" in request.POST
 
+    def make_form(application: Application) -> forms.ReviewForm:
+        return forms.ReviewForm(request.POST, criteria=application.solicitation.criteria.all(), draft=draft)
+
+    if draft:
+        return _form_action(
+            request,
+            application_id,
+            key="review",
+            make_form=make_form,
+            call=lambda application, form: review_changes.review_draft_save(
+                application=application,
+                actor=request.user,
+                scores={pk: {k: v if v is not None else "" for k, v in e.items()} for pk, e in form.scores().items()},
+                comment=form.cleaned_data["comment"],
+            ),
+            done=lambda _: "Your draft was saved. Only you see it until you submit.",
+            anchor="peer-review",
+        )
     return _form_action(
         request,
         application_id,
@@ -311,3 +329,22 @@ def decision_award(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def decision_not_funded(request: HttpRequest, application_id: int) -> HttpResponse:
     return _decide(request, application_id, Outcome.NOT_FUNDED)
+
+
+@login_required
+@require_POST
+def reviewer_remove(request: HttpRequest, application_id: int) -> HttpResponse:
+    """The grant manager takes a silent reviewer off the application (then assigns another)."""
+    given = str(request.POST.get("reviewer", ""))
+    reviewer = User.objects.filter(pk=int(given)).first() if given.isdigit() else None
+    if reviewer is None:
+        raise Http404("Reviewer not found.")
+    return _button_action(
+        request,
+        application_id,
+        call=lambda application: review_changes.reviewer_remove(
+            application=application, reviewer=reviewer, actor=request.user
+        ),
+        done=lambda _: f"{reviewer} no longer reviews this application. Assign another reviewer.",
+        anchor="peer-review",
+    )

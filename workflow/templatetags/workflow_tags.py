@@ -139,6 +139,21 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         if data.get("document") in visible_document_ids:
             return f"{actor} uploaded “{data.get('name', 'a document')}”."
         return f"{actor} uploaded a document that is not shared with you."
+    if verb == "document.withdrawn":
+        # The withdrawn file is out of everyone's sight but staff's; the new version's name shows where it is shared.
+        if data.get("replaced_by") in visible_document_ids:
+            return _with_text(f"{actor} replaced a document with “{data.get('replaced_by_name')}”", data.get("reason"))
+        return _with_text(f"{actor} withdrew a document", data.get("reason", ""))
+    if verb == "document.redacted":
+        return f"{actor} redacted a document that carried client information."
+    if verb == "participant.removed":
+        return f"{actor} removed {data.get('organization', 'an organization')} from the case."
+    if verb.endswith(".corrected"):
+        thing = verb.split(".")[0].replace("_", " ")
+        return _with_text(f"{actor} corrected the {thing}'s {data.get('field', 'text')}", data.get("text", ""))
+    if verb == "solicitation.amended":
+        fields = ", ".join(data.get("fields", []))
+        return f"{actor} amended solicitation {data.get('number', '')} ({fields}) after it was published."
     return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."
 
 

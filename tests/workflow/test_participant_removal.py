@@ -1,0 +1,44 @@
+"""A co-applicant added by mistake: the lead's admin removes it through the case API, and adds it back."""
+
+from __future__ import annotations
+
+from tests.helpers import Write, api_client, assert_access_rules
+from workflow.models import Case, Event, Participant
+
+
+def test_the_lead_admin_removes_a_co_applicant_whose_access_ends_at_once(case, admin, partner, partner_org):
+    client = api_client(admin)
+    url = f"/api/v1/cases/{case.pk}/participants"
+    partner_client = api_client(partner)
+    assert partner_client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+    assert client.post(f"{url}/remove/", {"organization": partner_org.pk}, format="json").status_code == 204
+    # The same client, the next request: nothing remembered its rights.
+    assert partner_client.get(f"/api/v1/cases/{case.pk}/").status_code == 404
+    assert Event.objects.filter(case=case, verb="participant.removed", actor=admin).exists()
+    response = client.post(f"{url}/restore/", {"organization": partner_org.pk}, format="json")
+    assert response.status_code == 201 and response.json()["role"] == "co_applicant"
+    assert partner_client.get(f"/api/v1/cases/{case.pk}/").status_code == 200
+
+
+def test_never_the_lead_nor_bja_and_not_by_the_co_applicant(case, admin, partner, organization, bja, partner_org):
+    url = f"/api/v1/cases/{case.pk}/participants/remove/"
+    response = api_client(admin).post(url, {"organization": organization.pk}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "not_removable"
+    assert api_client(admin).post(url, {"organization": bja.pk}, format="json").status_code == 409
+    # The co-applicant's admin manages the case too, but only the lead's admin removes participants.
+    assert api_client(partner).post(url, {"organization": partner_org.pk}, format="json").status_code == 403
+    assert Participant.objects.filter(case=case).count() == 3
+
+
+def test_outsider_gets_404_and_viewer_cannot_write(case, partner_org, outsider, viewer):
+    url = f"/api/v1/cases/{case.pk}"
+    assert_access_rules(
+        read_url=f"{url}/",
+        writes=[
+            Write("post", f"{url}/participants/remove/", {"organization": partner_org.pk}),
+            Write("post", f"{url}/participants/restore/", {"organization": partner_org.pk}),
+        ],
+        outsider=outsider,
+        viewer=viewer,
+        models=[Case, Participant, Event],
+    )

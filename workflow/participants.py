@@ -1,0 +1,100 @@
+"""Undoing a participant added by mistake: the lead's admin removes a co-applicant or partner, and adds it back.
+
+Access is computed from ``Participant`` rows on every request (``workflow.access``), so deleting the row ends the
+organization's access at once: no cache of rights outlives the write that checked them (``rights_remember``
+keeps them on one locked case object, for that write only). The lead never leaves its own case, and BJA's
+reviewing role is not the applicants' to remove.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Membership, MembershipStatus, Organization, Role, User
+from config.errors import Conflict, NotAllowed, NotFound
+from workflow.access import MANAGE, case_require
+from workflow.models import Case, Event, Participant, ParticipantRole
+from workflow.services import event_record, participant_add
+
+REMOVABLE = (ParticipantRole.CO_APPLICANT, ParticipantRole.PARTNER)
+# Case kinds whose domain app keeps a row of its own per participant (a partnership's members): their participants
+# are removed through that app's service, which passes `domain=True`, so the two rows never disagree. The app adds
+# its kind from AppConfig.ready(); the engine does not know it.
+REMOVED_THROUGH_DOMAIN: dict[str, str] = {}
+REFUSAL = "Only an admin of the lead organization removes or restores participants."
+
+
+def _require_lead_admin(*, case: Case, actor: User) -> None:
+    case_require(user=actor, case=case, action=MANAGE, message=REFUSAL)
+    administers = Membership.objects.filter(
+        user=actor,
+        organization_id=case.organization_id,
+        role=Role.ADMIN,
+        is_active=True,
+        status=MembershipStatus.ACCEPTED,
+    ).exists()
+    if not administers:
+        raise NotAllowed(REFUSAL)
+
+
+def _require_door(*, case: Case, domain: bool) -> None:
+    where = REMOVED_THROUGH_DOMAIN.get(case.kind)
+    if where and not domain:
+        raise Conflict(f"Change who takes part from {where}.", field="organization", code="domain_participants")
+
+
+def _lock(case: Case) -> Case:
+    locked = Case.objects.select_for_update(of=("self",)).filter(pk=case.pk).first()
+    if locked is None:
+        raise NotFound("Case not found.")
+    return locked
+
+
+@transaction.atomic
+def participant_remove(
+    *, case: Case, organization: Organization, actor: User, data: dict | None = None, domain: bool = False
+) -> None:
+    """Take a co-applicant or partner off the case; its members lose access in the same commit.
+
+    `data` is what a domain app wants kept in the event to restore its own row later (a partnership member's role).
+    """
+    case = _lock(case)
+    _require_lead_admin(case=case, actor=actor)
+    _require_door(case=case, domain=domain)
+    participant = Participant.objects.filter(case=case, organization=organization).first()
+    if participant is None:
+        raise NotFound(f"{organization} does not take part in this case.", field="organization")
+    if participant.role not in REMOVABLE:
+        role = "lead organization" if participant.role == ParticipantRole.LEAD else "reviewing agency"
+        raise Conflict(f"The {role} cannot be removed from the case.", field="organization", code="not_removable")
+    participant.delete()
+    event_record(
+        case=case,
+        actor=actor,
+        verb="participant.removed",
+        data={"organization": organization.name, "organization_id": organization.pk, "role": participant.role}
+        | (data or {}),
+    )
+
+
+def participant_removal(*, case: Case, organization: Organization) -> Event | None:
+    """The last removal of this organization from the case: what a restore puts back."""
+    return (
+        Event.objects.filter(case=case, verb="participant.removed", data__organization_id=organization.pk)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+
+
+@transaction.atomic
+def participant_restore(*, case: Case, organization: Organization, actor: User, domain: bool = False) -> Participant:
+    """Add back an organization removed by mistake, in the role it had."""
+    case = _lock(case)
+    _require_lead_admin(case=case, actor=actor)
+    _require_door(case=case, domain=domain)
+    removal = participant_removal(case=case, organization=organization)
+    if removal is None:
+        raise NotFound(f"{organization} was never removed from this case.", field="organization")
+    if Participant.objects.filter(case=case, organization=organization).exists():
+        raise Conflict(f"{organization} already takes part in this case.", field="organization", code="duplicate")
+    return participant_add(case=case, organization=organization, role=removal.data["role"], actor=actor)
