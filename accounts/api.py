@@ -238,6 +238,7 @@ class MemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         "create": ORGANIZATION_ADMIN,
         "partial_update": ORGANIZATION_ADMIN,
         "destroy": ORGANIZATION_ADMIN,
+        "reactivate": ORGANIZATION_ADMIN,
     }
 
     def organization(self) -> Organization:

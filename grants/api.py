@@ -67,6 +67,9 @@ class SolicitationViewSet(
         "stages": AGENCY_STAFF,
         "ranking": AGENCY_STAFF,
         "reviewers": AGENCY_STAFF,
+        "destroy": AGENCY_GRANT_MANAGER,
+        "category": AGENCY_GRANT_MANAGER,
+        "criterion": AGENCY_GRANT_MANAGER,
     }
     filterset_fields = ["program", "fiscal_year"]
 
@@ -226,6 +229,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         "declaration": ASSIGNED_REVIEWER,
         "review": ASSIGNED_REVIEWER,
         "decision": GRANT_MANAGER,
+        "review_draft": ASSIGNED_REVIEWER,
+        "reviewer_remove": GRANT_MANAGER,
         "summary": BJA_STAFF,
     }
 

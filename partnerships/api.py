@@ -20,7 +20,7 @@ from partnerships.selectors.partnerships import agreement_list, local_today, par
 from partnerships.services import agreements, assessments, corrections, members, partnerships
 from tasks.serializers import TaskSerializer
 from workflow.access import EDIT, MANAGE, VIEW
-from workflow.matrix import ASSESSOR
+from workflow.matrix import ASSESSOR, AUTHOR_ORGANIZATION, LEAD_ADMIN
 from workflow.serializers import MilestoneSerializer
 from workflow.viewsets import CaseScopedViewSet
 
@@ -106,6 +106,8 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         "agreements": {"get": VIEW, "post": EDIT},
         "assessments": {"get": VIEW, "post": EDIT},
         "trend": VIEW,
+        "member_remove": LEAD_ADMIN,
+        "member_restore": LEAD_ADMIN,
     }
 
     def rows(self):
@@ -228,7 +230,11 @@ class AgreementViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     )
     case_field = "partnership__case"
     not_found = "Agreement not found."
-    action_rights = {"retrieve": VIEW, "sign": EDIT}  # The service narrows signing to an admin of a party.
+    action_rights = {
+        "retrieve": VIEW,
+        "sign": EDIT,
+        "title": AUTHOR_ORGANIZATION,
+    }  # The service narrows signing to an admin of a party.
 
     @extend_schema(request=s.AgreementSignSerializer, responses=s.AgreementSerializer)
     @action(detail=True, methods=["post"])
@@ -254,7 +260,14 @@ class AssessmentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     queryset = Assessment.objects.all()
     case_field = "partnership__case"
     not_found = "Assessment not found."
-    action_rights = {"retrieve": VIEW, "answers": ASSESSOR, "submit": ASSESSOR, "plan_gap": EDIT, "gap_task": EDIT}
+    action_rights = {
+        "retrieve": VIEW,
+        "answers": ASSESSOR,
+        "submit": ASSESSOR,
+        "note": ASSESSOR,
+        "plan_gap": EDIT,
+        "gap_task": EDIT,
+    }
 
     def rows(self):
         return assessment_selectors.assessment_with_answers(Assessment.objects.all())

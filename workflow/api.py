@@ -14,7 +14,7 @@ from accounts.models import User
 from config.errors import NotFound
 from workflow import checklists, corrections, document_changes, documents, participants, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, VIEW, case_rights
-from workflow.matrix import transition_rights
+from workflow.matrix import AUTHOR_ORGANIZATION, LEAD_ADMIN, SITE_STAFF, transition_rights
 from workflow.models import Case, Document, Milestone
 from workflow.serializers import (
     CASE_ROWS,
@@ -57,6 +57,8 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         "documents": {"get": VIEW, "post": EDIT},
         "grants": MANAGE,
         "revoke": MANAGE,
+        "participant_remove": LEAD_ADMIN,
+        "participant_restore": LEAD_ADMIN,
     }
 
     def right_needed(self):
@@ -205,6 +207,7 @@ class MilestoneViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         "approve": (REVIEW, MANAGE),
         "request_changes": (REVIEW, MANAGE),
         "sign_off": EDIT,
+        "note": AUTHOR_ORGANIZATION,
     }
 
     def _act(self, service, *, takes: str | None = None):
@@ -249,7 +252,13 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
     serializer_class = DocumentSerializer
     queryset = Document.objects.all()  # For the schema; rows() narrows by each document's visibility.
     not_found = "Document not found."
-    action_rights = {"retrieve": VIEW, "download": VIEW}
+    action_rights = {
+        "retrieve": VIEW,
+        "download": VIEW,
+        "withdraw": AUTHOR_ORGANIZATION,
+        "replace": AUTHOR_ORGANIZATION,
+        "redact": SITE_STAFF,
+    }
 
     def rows(self):
         return Document.objects.readable_by(self.request.user)

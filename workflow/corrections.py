@@ -31,6 +31,21 @@ def author_organization_require(
         raise NotAllowed("Only the organization that wrote it can correct it.")
 
 
+def writes_for_author(user: User, target) -> bool:
+    """The matrix's ``AUTHOR_ORGANIZATION``: the user works on the case for the organization that wrote `target` (a
+    document's organization, a milestone's submitter's, an agreement's recorder's). Nothing written yet: any
+    participant who works on the case, and the service says what is missing."""
+    case = getattr(target, "case", None) or target.partnership.case
+    if getattr(target, "organization_id", None):
+        theirs = {target.organization_id}
+    else:
+        author = getattr(target, "submitted_by", None) or getattr(target, "created_by", None)
+        if author is None:
+            return True
+        theirs = set(Membership.objects.active().filter(user=author).values_list("organization_id", flat=True))
+    return bool({org.pk for org in acting_organizations(user=user, case=case)} & theirs)
+
+
 def correction_record(*, case: Case, actor: User, what: str, pk: int, field: str, text: str) -> None:
     event_record(case=case, actor=actor, verb=f"{what}.corrected", data={what: pk, "field": field, "text": text})
 

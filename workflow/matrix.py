@@ -162,12 +162,16 @@ class Ability:
     on_object: bool = False
     #: The error code of the 403 to who lacks it (the service's own code for the same refusal).
     code: str = "not_allowed"
+    #: Held by site staff alone (redacting what got in by mistake), whatever their part in the case.
+    staff: bool = False
 
     def holders(self) -> frozenset[str]:
         """The actor kinds (keys of ``ACTOR``) that hold it."""
         return frozenset(actor.key for actor in ACTORS if self.action in actor.actions and self._reaches(actor))
 
     def _reaches(self, actor: Actor) -> bool:
+        if self.staff:
+            return actor.key == "site_staff"
         if self.grant:
             return actor.grant == self.grant
         return actor.participant is not None and actor.participant in self.participants
@@ -178,6 +182,8 @@ class Ability:
 
         from workflow.models import Case
 
+        if self.staff:
+            return user.is_staff
         if not self._takes_part(user=user, case_id=case_id):
             return False
         if self.rule is None:
@@ -221,7 +227,18 @@ AWARD_ADMINISTRATOR = Ability(
     "the award's Grant Award Administrator", EDIT, ("lead",), rule="grants.awards.machine.administers_award",
     on_object=True, code="not_award_administrator",
 )  # fmt: skip
+AUTHOR_ORGANIZATION = Ability(
+    "the organization that wrote it",
+    EDIT,
+    ("lead", "co_applicant", "partner"),
+    rule="workflow.corrections.writes_for_author",
+    on_object=True,
+)
+SITE_STAFF = Ability("site staff", MANAGE, staff=True)
+
 ABILITIES = (
+    AUTHOR_ORGANIZATION,
+    SITE_STAFF,
     ASSESSOR,
     AWARD_ADMINISTRATOR,
     TA_COORDINATOR,
