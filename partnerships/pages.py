@@ -23,6 +23,8 @@ from partnerships.selectors.partnerships import agreement_list, local_today
 from partnerships.services.assessments import GAP_TASK
 from tasks.models import OPEN_STATUSES, Task
 from workflow.access import EDIT, MANAGE, acting_organizations
+from workflow.corrections import author_organizations
+from workflow.participants import lead_admin
 from workflow.views import case_page_context
 
 
@@ -32,6 +34,7 @@ class AgreementRow:
     status: str
     status_label: str
     sign_for: list = field(default_factory=list)
+    can_correct: bool = False  # The reader works for the organization that recorded it.
 
 
 @dataclass
@@ -62,12 +65,15 @@ def partnership_page_context(request: HttpRequest, partnership: Partnership) -> 
     signing = {org.pk for org in acting_organizations(user=user, case=case, action=MANAGE)}
     today = local_today(case.organization)
 
+    agreements = list(agreement_list(partnership=partnership))
+    authors = author_organizations(agreement.created_by_id for agreement in agreements) if working else {}
     agreement_rows = []
-    for agreement in agreement_list(partnership=partnership):
+    for agreement in agreements:
         status = agreement.status(today)
         unsigned = [party.organization for party in agreement.parties.all() if party.signed_on is None]
         row = AgreementRow(agreement, status, AgreementStatus(status).label)
         row.sign_for = [organization for organization in unsigned if organization.pk in signing]
+        row.can_correct = bool(working & authors.get(agreement.created_by_id, set()))
         agreement_rows.append(row)
 
     assessments = list(partnership_assessments(partnership=partnership))
@@ -94,6 +100,8 @@ def partnership_page_context(request: HttpRequest, partnership: Partnership) -> 
             removed[event.data.get("organization_id")] = event.data
     context.update(
         can_manage_members=MANAGE in context["rights"],
+        # Only the lead agency's admins remove or restore a member (workflow.participants): no dead buttons.
+        can_remove_members=MANAGE in context["rights"] and lead_admin(user=user, case=case),
         removed_members=list(removed.items()),
         partnership=partnership,
         members=member_rows,

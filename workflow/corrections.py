@@ -31,6 +31,19 @@ def author_organization_require(
         raise NotAllowed("Only the organization that wrote it can correct it.")
 
 
+def author_organizations(user_ids) -> dict[int, set[int]]:
+    """The active organizations of each author, in one query: a page marks what its reader may correct."""
+    found: dict[int, set[int]] = {}
+    rows = (
+        Membership.objects.active()
+        .filter(user_id__in={pk for pk in user_ids if pk})
+        .values_list("user_id", "organization_id")
+    )
+    for user_id, organization_id in rows:
+        found.setdefault(user_id, set()).add(organization_id)
+    return found
+
+
 def writes_for_author(user: User, target) -> bool:
     """The matrix's ``AUTHOR_ORGANIZATION``: the user works on the case for the organization that wrote `target` (a
     document's organization, a milestone's submitter's, an agreement's recorder's). Nothing written yet: any

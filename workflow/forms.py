@@ -48,7 +48,7 @@ class TransitionForm(GuardedFormMixin, forms.Form):
     confirm = forms.BooleanField(required=False)
 
 
-class TransitionConfirmForm(forms.Form):
+class TransitionConfirmForm(GuardedFormMixin, forms.Form):
     """The confirmation page of one transition; the service decides whether the comment and the box are needed."""
 
     comment = forms.CharField(

@@ -24,16 +24,20 @@ REMOVED_THROUGH_DOMAIN: dict[str, str] = {}
 REFUSAL = "Only an admin of the lead organization removes or restores participants."
 
 
-def _require_lead_admin(*, case: Case, actor: User) -> None:
-    case_require(user=actor, case=case, action=MANAGE, message=REFUSAL)
-    administers = Membership.objects.filter(
-        user=actor,
+def lead_admin(*, user: User, case: Case) -> bool:
+    """An active admin of the case's lead organization: who removes and restores participants."""
+    return Membership.objects.filter(
+        user=user,
         organization_id=case.organization_id,
         role=Role.ADMIN,
         is_active=True,
         status=MembershipStatus.ACCEPTED,
     ).exists()
-    if not administers:
+
+
+def _require_lead_admin(*, case: Case, actor: User) -> None:
+    case_require(user=actor, case=case, action=MANAGE, message=REFUSAL)
+    if not lead_admin(user=actor, case=case):
         raise NotAllowed(REFUSAL)
 
 

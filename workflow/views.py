@@ -29,6 +29,7 @@ from config.refusals import REFUSALS, refusal
 from workflow import checklists, documents, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
 from workflow.api import document_response
+from workflow.corrections import author_organizations
 from workflow.forms import (
     CaseFilterForm,
     DocumentUploadForm,
@@ -82,6 +83,7 @@ class MilestoneRow:
     can_decide: bool = False
     own_submission: bool = False
     sign_for: list = field(default_factory=list)
+    can_correct_note: bool = False  # The reader works for the organization that submitted its note.
 
 
 def _milestone_rows(*, case: Case, milestones: list[Milestone], user, rights: set[str]) -> list[MilestoneRow]:
@@ -95,9 +97,13 @@ def _milestone_rows(*, case: Case, milestones: list[Milestone], user, rights: se
     if EDIT in rights and any(m.joint and m.status != MilestoneStatus.APPROVED for m in milestones):
         signing = [org for org in acting_organizations(user=user, case=case) if org.id in parties]
     owned = checklists.milestones_owned(case=case, milestones=milestones)
+    noted = [m for m in milestones if m.note and m.submitted_by_id]
+    ours = {org.pk for org in acting_organizations(user=user, case=case)} if EDIT in rights and noted else set()
+    authors = author_organizations(m.submitted_by_id for m in noted) if ours else {}
     rows = []
     for milestone in milestones:
         row = MilestoneRow(milestone, owned_by_domain=owned.get(milestone.pk, ""))
+        row.can_correct_note = bool(ours & authors.get(milestone.submitted_by_id, set()))
         if row.owned_by_domain:  # Its own page offers its steps; a button here would only be refused.
             rows.append(row)
             continue

@@ -46,14 +46,16 @@ def _form_action(
     call: Callable[[Application, object], object],
     done: Callable[[object], str],
     anchor: str,
+    goes_to: Callable[[object], str | None] | None = None,
 ) -> HttpResponse:
+    """`goes_to(result)`: where to go after success when not back to the application (None: back to it)."""
     application = _application(request, application_id)
     return form_action(
         request,
         form=make_form(application),
         call=lambda form: call(application, form),
         done=done,
-        success=lambda _: redirect(_url(application, anchor)),
+        success=lambda result: redirect((goes_to and goes_to(result)) or _url(application, anchor)),
         render_with=lambda form: application_page(request, application, {key: form}, status=400),
         back=_back(application),
     )
@@ -258,6 +260,8 @@ def review_declare(request: HttpRequest, application_id: int) -> HttpResponse:
             else "You recused yourself from this review."
         ),
         anchor="peer-review",
+        # A reviewer who recuses no longer sees the application: back to what waits on them instead of a 404.
+        goes_to=lambda assignment: None if assignment.status == "declared" else reverse("queue"),
     )
 
 

@@ -21,7 +21,7 @@ def test_a_partner_in_los_angeles_picks_their_zone_from_the_header_link(page, me
     assert urlparse(page.url).path == "/accounts/profile/"
     assert_accessible(page)
 
-    zone = page.get_by_label("Time zone")
+    zone = page.get_by_role("combobox", name="Time zone")
     assert zone.locator("option").nth(0).inner_text() == "Eastern Time (New York)"
     zone.select_option("America/Los_Angeles")
     page.get_by_role("button", name="Save").click()

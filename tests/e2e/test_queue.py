@@ -103,7 +103,8 @@ def test_a_peer_reviewer_clears_an_assignment(demo, people):  # noqa: F811
     before = _count(page)
     assert before >= 1
     _from_email(page, reviewer, f"Declare any conflict of interest, then score “{application.case.title}”")
-    page.get_by_label("I have a conflict of interest and recuse myself").check()
+    # USWDS hides the radio input itself; a person clicks its visible label.
+    page.locator("label", has_text="I have a conflict of interest and recuse myself").click()
     _click(page, "Declare")
     assert _count(page) == before - 1
     assert application.case.title not in page.goto("/queue/").text()
@@ -123,7 +124,7 @@ def test_a_learning_site_acknowledges_and_matches_a_request(demo, people):  # no
     page.goto("/queue/")
     page.get_by_role("link", name=f"Match the TA request with a Learning Site: {request.case.title}").click()
     page.wait_for_load_state()
-    page.get_by_label("Learning Site").select_option(label=request.case.participations.filter(
+    page.get_by_role("combobox", name="Learning Site").select_option(label=request.case.participations.filter(
         organization__is_learning_site=True).first().organization.name)  # fmt: skip
     _click(page, "Match")
     assert _count(page) == before - 1

@@ -46,7 +46,10 @@ def test_a_grant_manager_signs_in_with_login_gov(page, live_server, provider, se
     # A grant manager must use MFA; Login.gov's counts, so no authenticator app is asked for.
     assert urlparse(page.url).path == "/"
     assert page.get_by_role("heading", level=1).inner_text() == "Welcome, Grace"
-    page.get_by_role("link", name="Grace Manager").click()
+    page.get_by_role("link", name="Grace Manager").click()  # The header name opens the profile page,
+    page.wait_for_load_state()
+    assert urlparse(page.url).path == "/accounts/profile/"
+    page.get_by_role("link", name="Sign-in and security").click()  # which links on to the security page.
     page.wait_for_load_state()
     assert "through Login.gov (multi-factor)" in page.get_by_role("main").inner_text()
     event = SecurityEvent.objects.get(kind=SecurityEventKind.SIGN_IN, user=grant_manager)
@@ -56,7 +59,10 @@ def test_a_grant_manager_signs_in_with_login_gov(page, live_server, provider, se
 def test_a_member_turns_on_two_step_verification_and_uses_it(page, member):
     sign_in(page, member.email, TEST_PASSWORD)
     assert urlparse(page.url).path == "/"  # Optional for a member: no second step yet.
-    page.get_by_role("link", name=member.full_name).click()
+    page.get_by_role("link", name=member.full_name).click()  # The header name opens the profile page,
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Sign-in and security").click()  # which links on to the security page.
+    page.wait_for_load_state()
     page.get_by_role("link", name="Set up two-step verification").click()
     page.wait_for_load_state()
 

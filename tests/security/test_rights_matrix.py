@@ -176,7 +176,7 @@ def _target(path: str, world: World):
     segments = path.removeprefix("/api/v1/").split("/")
     if segments[0] == "organizations" and "{organization_pk}" in path:
         organization = world.objects["organizations"]
-        row = world.objects["members"] if path.endswith("{id}/") else organization
+        row = world.objects["members"] if "{id}" in path else organization
         return row, path.replace("{organization_pk}", str(organization.pk)).replace("{id}", str(row.pk))
     row = world.objects[segments[0]]
     return row, _PARAMETER.sub(str(row.pk), path)
