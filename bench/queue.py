@@ -59,7 +59,7 @@ def _queries(request) -> int:
 def measure(actors, runs: int) -> list[dict]:
     from django.test import Client
 
-    from accounts.mfa import session_assurance_record
+    from bench.scale.measure import signed_in
     from reminders.queue import queue_count, queue_for_user
     from workflow.models import Case
 
@@ -68,11 +68,7 @@ def measure(actors, runs: int) -> list[dict]:
         ("grant manager", actors.manager, actors.manager_token),
         ("behavioral health partner", actors.partner, actors.partner_token),
     ):
-        api, page = Client(), Client()
-        page.force_login(user)
-        session = page.session  # As after the second factor: a grant manager's password-only session is sent to it.
-        session_assurance_record(session, method="bench", mfa=True, factor="bench")
-        session.save()
+        api, page = Client(), signed_in(Client(), user)
         headers = {"HTTP_AUTHORIZATION": f"Token {token}"}
         size_5 = partial(api.get, "/api/v1/me/queue/?page_size=5", **headers)
         size_50 = partial(api.get, "/api/v1/me/queue/?page_size=50", **headers)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from django.db.models import QuerySet
-from rest_framework import serializers
+from django.utils import timezone
 
 
 class Column(NamedTuple):
@@ -26,15 +26,17 @@ class Column(NamedTuple):
     value: Callable[..., object]
 
 
-_DATETIME = serializers.DateTimeField()
-
-
 def _same(value):
     return value
 
 
 def _moment(value):
-    return None if value is None else _DATETIME.to_representation(value)
+    """DRF's ``DateTimeField().to_representation`` (ISO 8601 in the current time zone, UTC as ``Z``), without its
+    per-call settings lookups: a list of 50 rows formats a few hundred of these."""
+    if value is None:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
 def _name(full_name, email):

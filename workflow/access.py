@@ -10,9 +10,9 @@ Two rules meet here:
 2. **Per-object grants** (django-guardian, direct FK tables on ``Case``): a peer
    reviewer assigned to one application, a consultant or a delegate.
 
-``Case.objects.visible_to(user, action)`` answers both: one small query for the
-user's memberships, then one case query whose plan suits how many cases the user
-reaches (its docstring says how).
+``Case.objects.visible_to(user, action)`` answers both with one indexed join: the
+rule is materialised per (user, case) in ``Reach`` by database triggers, in the
+transaction of every change that moves it (the end of this module).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import operator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import reduce
+from typing import NamedTuple
 
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Value
@@ -90,6 +91,15 @@ def user_organization_ids(user, *, kind: str | None = None) -> models.QuerySet:
     return memberships.values("organization_id")
 
 
+def organization_ids(user) -> list[int]:
+    """Ids of the user's active organizations: those the API's authentication read with the token
+    (``accounts.auth.TokenAuthentication``, fresh on every request), else one query."""
+    known = user.__dict__.get("_organization_ids")
+    if known is not None:
+        return known
+    return list(user_organization_ids(user).values_list("organization_id", flat=True))
+
+
 # A user whose organizations take part in at least this many cases reaches "many" cases (see visible_to).
 MANY_CASES = 500
 
@@ -111,21 +121,10 @@ def _memberships_with_reach(user) -> list[tuple[int, str, bool]]:
 
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user, action: str = VIEW) -> CaseQuerySet:
-        """Cases on which `user` may perform `action` (view, edit, review, manage).
+        """Cases on which `user` may perform `action` (view, edit, review, manage, score).
 
-        Reads the user's memberships first (one small query) and puts their organization ids into the
-        case query as constants, so PostgreSQL estimates from its statistics how many cases each
-        organization takes part in. The three sources of access (participation, the user's grants, their
-        groups' grants) are then combined in one of two equivalent ways:
-
-        - most users take part in a few dozen cases: a UNION of the three id lists, joined to ``case`` by
-          primary key (a partner's newest 50 cases in about 1 ms inside PostgreSQL);
-        - a user whose organizations take part in ``MANY_CASES`` or more (a BJA grant manager sees every
-          case of the program): ``EXISTS (…) OR EXISTS (…) OR EXISTS (…)`` correlated to the case row,
-          which PostgreSQL answers with hashed sub-plans while it walks an ordered index ("newest 50 of
-          13,000" stops after the first few hundred cases instead of sorting them all).
-
-        Both forms return the same rows (tests/workflow/test_access.py runs every rule under each).
+        One indexed join with the materialised reach (``Reach``: the rule below, kept by database triggers);
+        ``case_access_by_rule`` is the same rule read from its source tables, which the tests compare it with.
         """
         return self.filter(case_access(user, action))
 
@@ -133,16 +132,44 @@ class CaseQuerySet(models.QuerySet):
 def case_access(user, action: str = VIEW, *, case_field: str = "pk") -> Q:
     """``visible_to``'s condition, for cases or for any model that points at one (`case_field` names the column).
 
-    ``Task.objects.filter(case_access(user, case_field="case_id"))`` keeps the tasks of the cases the user
-    may see, without the extra ``case_id IN (SELECT id FROM case WHERE …)`` layer that
-    ``case__in=Case.objects.visible_to(user).values("id")`` adds (less to build and to plan on hot lists).
+    One indexed probe of the materialised reach (``Reach``, below): ``case_field IN (the user's reach rows with
+    that action)``. ``Task.objects.filter(case_access(user, case_field="case_id"))`` keeps the tasks of the cases
+    the user may see. PostgreSQL plans it from the reach table's statistics for that user: a partner's 76 rows are
+    read first and joined, a grant manager's 13,000 hashed while the list's index is walked.
     """
+    found = _trivial(user, action)
+    if found is not None:
+        return found
+    return Q(**{f"{case_field}__in": _reach_rows(user, action).values("case_id")})
+
+
+def _trivial(user, action: str) -> Q | None:
+    """The condition for who needs no table: nobody, or a superuser (everything)."""
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     if user is None or not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q(pk__isnull=False)  # Everything; not Q(), which an OR would swallow (Q(a) | Q() is Q(a)).
+    return None
+
+
+def _reach_rows(user, action: str, **lookups) -> models.QuerySet:
+    from workflow.models import Reach
+
+    rows = Reach.objects.filter(user_id=user.pk if user is not None else None, **lookups)
+    return rows if action == VIEW else rows.filter(**{action: True})
+
+
+def case_access_by_rule(user, action: str = VIEW, *, case_field: str = "pk") -> Q:
+    """The rule itself, read from participants, memberships and grants rather than from the reach table.
+
+    The reach triggers derive their rows from the same tables and tables of rights; this form is the reference
+    that ``tests/workflow/test_reach.py`` compares the table with after random changes.
+    """
+    found = _trivial(user, action)
+    if found is not None:
+        return found
     memberships = _memberships_with_reach(user)
     return _visibility_condition(user, action, memberships, case_field, many=any(m[2] for m in memberships))
 
@@ -151,10 +178,10 @@ def visible_pairs(pairs, action: str = VIEW) -> set[tuple[int, int]]:
     """Which of these (user, case id) pairs hold `action`, as (user id, case id), in one query.
 
     For code that checks many people against many cases at once (a batch of reminders to deliver, the
-    people to tell about a task): one UNION over the three sources, restricted to those users and cases,
-    instead of one ``visible_to`` per person.
+    people to tell about a task): one probe of the reach table for those users and cases, instead of one
+    ``visible_to`` per person.
     """
-    from workflow.models import CaseGroupPermission, CaseUserPermission, Participant
+    from workflow.models import Reach
 
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
@@ -163,23 +190,10 @@ def visible_pairs(pairs, action: str = VIEW) -> set[tuple[int, int]]:
     asked = {(user.pk, case_id) for user, case_id in pairs if not user.is_superuser}
     if not asked:
         return found
-    users, cases = {user for user, _ in asked}, {case for _, case in asked}
-    codenames = codenames_for(action)
-    through_membership = Participant.objects.filter(
-        _membership_condition(action),
-        case_id__in=cases,
-        organization__is_active=True,
-        organization__memberships__user_id__in=users,
-        organization__memberships__is_active=True,
-    ).values_list("organization__memberships__user_id", "case_id")
-    granted_to_user = CaseUserPermission.objects.filter(
-        user_id__in=users, content_object_id__in=cases, permission__codename__in=codenames
-    ).values_list("user_id", "content_object_id")
-    granted_to_group = CaseGroupPermission.objects.filter(
-        group__user__in=users, content_object_id__in=cases, permission__codename__in=codenames
-    ).values_list("group__user", "content_object_id")
-    rows = through_membership.order_by().union(granted_to_user.order_by(), granted_to_group.order_by())
-    return found | (set(rows) & asked)
+    rows = Reach.objects.filter(user_id__in={user for user, _ in asked}, case_id__in={case for _, case in asked})
+    if action != VIEW:
+        rows = rows.filter(**{action: True})
+    return found | (set(rows.values_list("user_id", "case_id")) & asked)
 
 
 def _sources(user, action: str, memberships) -> list[tuple[models.QuerySet, str]]:
@@ -224,24 +238,16 @@ _GRANT = ""
 
 
 def case_rights(*, user, case) -> set[str]:
-    """Every action the user may perform on this one case (a Case or its id), from ``visible_to``'s tables.
-
-    One query instead of one ``visible_to`` per action (services call this on every write): the user's
-    participating memberships as (participant role, membership role) rows, then, in the same UNION ALL,
-    the user's and their groups' grants as (codename, "") rows.
-    """
-
+    """Every action the user may perform on this one case (a Case or its id): one primary-key probe of the reach
+    table (services call this on every write)."""
     if user is None or not user.is_authenticated or not user.is_active or case is None:
         return set()
     if user.is_superuser:
         return set(ACTIONS)
-    rights: set[str] = set()
-    for first, role in case_standing(user=user, case=case):
-        if role == _GRANT:
-            rights |= GRANT_ACTIONS.get(first, set())
-        else:
-            rights |= {action for action in ACTIONS if role in RIGHTS[first][action]}
-    return rights
+    flags = list(_reach_rows(user, VIEW, case_id=_case_id(case)).values_list(*_REACH_FLAGS)[:1])
+    if not flags:
+        return set()
+    return {VIEW} | {action for action, held in zip(_REACH_FLAGS, flags[0], strict=True) if held}
 
 
 def case_standing(*, user, case) -> list[tuple[str, str]]:
@@ -379,35 +385,13 @@ def acting_organizations(*, user, case, action: str = EDIT) -> list:
 
 
 def case_access_exists(user, action: str = VIEW, *, case_field: str = "pk") -> Q:
-    """``case_access`` with no query of its own: correlated ``EXISTS`` over the user's participating memberships
-    and grants, for a query that must stay one query (the navigation's count of a person's queue).
-
-    ``case_access`` reads the memberships first so that PostgreSQL plans a big list well; this form suits a
-    condition checked on a few rows that another condition has already narrowed (the same rule, the same tables:
-    tests/workflow/test_access.py compares the two).
-    """
-    from workflow.models import CaseGroupPermission, CaseUserPermission, Participant
-
-    if action not in ACTIONS:
-        raise ValueError(f"Unknown action {action!r}")
-    if user is None or not user.is_authenticated or not user.is_active:
-        return Q(pk__in=[])
-    if user.is_superuser:
-        return Q(pk__isnull=False)
-    case = OuterRef(case_field)
-    codenames = codenames_for(action)
-    participation = Participant.objects.filter(
-        _membership_condition(action),
-        case_id=case,
-        organization__is_active=True,
-        organization__memberships__user=user,
-        organization__memberships__is_active=True,
-    )
-    granted = CaseUserPermission.objects.filter(user=user, content_object_id=case, permission__codename__in=codenames)
-    grouped = CaseGroupPermission.objects.filter(
-        group__user=user, content_object_id=case, permission__codename__in=codenames
-    )
-    return Q(Exists(participation)) | Q(Exists(granted)) | Q(Exists(grouped))
+    """``case_access`` as a correlated ``EXISTS`` with no query of its own, for a condition checked on a few rows that
+    another condition has already narrowed (the navigation's count of a person's queue): one primary-key probe of
+    the reach table per row."""
+    found = _trivial(user, action)
+    if found is not None:
+        return found
+    return Q(Exists(_reach_rows(user, action, case_id=OuterRef(case_field))))
 
 
 def membership_access(action: str = VIEW, *, case_field: str, organization_field: str, role_field: str) -> Q:
@@ -434,3 +418,236 @@ def membership_access(action: str = VIEW, *, case_field: str, organization_field
         for roles, parts in by_roles.items()
     ]
     return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Materialised reach (``workflow.models.Reach``): the rule above, kept as rows by database triggers.
+#
+# One row per (user, case) the user may view, with a flag for each further action. The triggers below recompute the
+# rows a change can move, in the transaction of that change, from the same tables and the same RIGHTS and
+# GRANT_ACTIONS as the rule: a participant added or removed (that organization's members on that case), a
+# membership added, changed or removed (that user on that organization's cases), an organization switched off or on
+# (its members on its cases), a grant given or taken back, a user joining or leaving a group. No service writes the
+# table, so no code path can forget it; ``tests/workflow/test_reach.py`` compares it with the rule after random
+# changes made every way (services, ``update()``, bulk deletes, raw SQL).
+#
+# The SQL is generated here from RIGHTS and GRANT_ACTIONS: role names and codenames are the code's own constants,
+# never input, so building it with f-strings is safe (hence the ``nosec`` marks). ``reach_install`` (run after
+# every ``migrate``) puts the triggers in place and rebuilds the table when their SQL changed (a new right in the
+# matrix), so the rows always follow the rule in the code.
+# ---------------------------------------------------------------------------------------------------------------
+
+_REACH_FLAGS = (EDIT, REVIEW, MANAGE, SCORE)  # VIEW is the row itself.
+
+
+def _tables() -> dict[str, str]:
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import Organization, User
+    from workflow.models import Case, CaseGroupPermission, CaseUserPermission, Participant, Reach
+
+    return {
+        "reach": Reach._meta.db_table,
+        "case": Case._meta.db_table,
+        "participant": Participant._meta.db_table,
+        "membership": Membership._meta.db_table,
+        "organization": Organization._meta.db_table,
+        "user_grant": CaseUserPermission._meta.db_table,
+        "group_grant": CaseGroupPermission._meta.db_table,
+        "user_groups": User.groups.through._meta.db_table,
+        "permission": Permission._meta.db_table,
+    }
+
+
+def _listed(values) -> str:
+    return ", ".join("'" + str(value).replace("'", "''") + "'" for value in sorted(values))
+
+
+def _participation_flag(action: str) -> str:
+    """SQL true when participant ``p``'s role, with membership ``m``'s role, gives `action`."""
+    conditions = [
+        f"(p.role = '{participant_role}' AND m.role IN ({_listed(table[action])}))"
+        for participant_role, table in sorted(RIGHTS.items())
+        if table[action]
+    ]
+    return f"CASE WHEN {' OR '.join(conditions)} THEN 1 ELSE 0 END" if conditions else "0"
+
+
+def _grant_flag(action: str) -> str:
+    """SQL true when permission ``a``'s codename gives `action`."""
+    codenames = codenames_for(action)
+    return f"CASE WHEN a.codename IN ({_listed(codenames)}) THEN 1 ELSE 0 END" if codenames else "0"
+
+
+def _reach_statements(users: str | None, cases: str | None) -> list[str]:
+    """DELETE and INSERT statements that recompute the reach of the users IN (`users`) on the cases IN (`cases`)
+    (SQL lists or sub-selects; None: all)."""
+    t = _tables()
+
+    def scope(user_column: str, case_column: str) -> str:
+        parts = [f"{user_column} IN ({users})" if users else "", f"{case_column} IN ({cases})" if cases else ""]
+        return " AND ".join(part for part in parts if part) or "1 = 1"
+
+    actions = (VIEW, *_REACH_FLAGS)
+    sources = " UNION ALL ".join(
+        [
+            "SELECT m.user_id AS user_id, p.case_id AS case_id, "
+            + ", ".join(f"{_participation_flag(action)} AS {action}" for action in actions)
+            + f" FROM {t['participant']} p JOIN {t['membership']} m ON m.organization_id = p.organization_id"
+            f" JOIN {t['organization']} o ON o.id = p.organization_id"
+            f" WHERE m.is_active AND o.is_active AND {scope('m.user_id', 'p.case_id')}",
+            "SELECT g.user_id, g.content_object_id, "
+            + ", ".join(_grant_flag(action) for action in actions)
+            + f" FROM {t['user_grant']} g JOIN {t['permission']} a ON a.id = g.permission_id"
+            f" WHERE {scope('g.user_id', 'g.content_object_id')}",
+            "SELECT ug.user_id, g.content_object_id, "
+            + ", ".join(_grant_flag(action) for action in actions)
+            + f" FROM {t['group_grant']} g JOIN {t['user_groups']} ug ON ug.group_id = g.group_id"
+            f" JOIN {t['permission']} a ON a.id = g.permission_id"
+            f" WHERE {scope('ug.user_id', 'g.content_object_id')}",
+        ]
+    )
+    flags = ", ".join(f"MAX(s.{action}) = 1" for action in _REACH_FLAGS)
+    return [
+        f"DELETE FROM {t['reach']} WHERE {scope('user_id', 'case_id')}",  # nosec B608 (constants, see above)
+        f"INSERT INTO {t['reach']} (user_id, case_id, opened_at, {', '.join(_REACH_FLAGS)})"  # nosec B608
+        f" SELECT s.user_id, s.case_id, c.opened_at, {flags} FROM ({sources}) s"
+        f" JOIN {t['case']} c ON c.id = s.case_id"
+        f" GROUP BY s.user_id, s.case_id, c.opened_at HAVING MAX(s.{VIEW}) = 1",
+    ]
+
+
+def _reach_triggers() -> dict[str, tuple[str, str, str | None]]:
+    """Table -> (the users, the cases whose reach a change of one of its rows ``{row}`` can move; when an update
+    matters: None for any, else the column whose change does)."""
+    t = _tables()
+    members = f"SELECT user_id FROM {t['membership']} WHERE organization_id = {{row}}"
+    participations = f"SELECT case_id FROM {t['participant']} WHERE organization_id = {{row}}"
+    return {
+        t["participant"]: (members.format(row="{row}.organization_id"), "{row}.case_id", None),
+        t["membership"]: ("{row}.user_id", participations.format(row="{row}.organization_id"), None),
+        t["organization"]: (members.format(row="{row}.id"), participations.format(row="{row}.id"), "is_active"),
+        t["user_grant"]: ("{row}.user_id", "{row}.content_object_id", None),
+        t["group_grant"]: (
+            f"SELECT user_id FROM {t['user_groups']} WHERE group_id = {{row}}.group_id",
+            "{row}.content_object_id",
+            None,
+        ),
+        t["user_groups"]: (
+            "{row}.user_id",
+            f"SELECT content_object_id FROM {t['group_grant']} WHERE group_id = {{row}}.group_id",
+            None,
+        ),
+    }
+
+
+def _reach_body(row: str, users: str, cases: str) -> str:
+    return "; ".join(_reach_statements(users.format(row=row), cases.format(row=row))) + ";"
+
+
+class _Trigger(NamedTuple):
+    name: str
+    table: str
+    statements: tuple[str, ...]
+
+
+def _reach_ddl(vendor: str) -> list[_Trigger]:
+    """Every trigger that keeps the reach table, in this database's dialect."""
+    t = _tables()
+    found = []
+    for table, (users, cases, column) in _reach_triggers().items():
+        name = f"{t['reach']}_{table}"
+        if vendor == "postgresql":
+            when = f"WHEN (OLD.{column} IS DISTINCT FROM NEW.{column})" if column else ""
+            events = "UPDATE" if column else "INSERT OR UPDATE OR DELETE"
+            function = (
+                f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                f"IF TG_OP <> 'INSERT' THEN {_reach_body('OLD', users, cases)} END IF; "
+                f"IF TG_OP <> 'DELETE' THEN {_reach_body('NEW', users, cases)} END IF; "
+                "RETURN NULL; END $$"
+            )
+            trigger = f"CREATE TRIGGER {name} AFTER {events} ON {table} FOR EACH ROW {when} EXECUTE FUNCTION {name}()"
+            found.append(_Trigger(name, table, (function, trigger)))
+            continue
+        bodies = {"INSERT": _reach_body("NEW", users, cases), "DELETE": _reach_body("OLD", users, cases)}
+        bodies["UPDATE"] = bodies["DELETE"] + " " + bodies["INSERT"]
+        for event, body in bodies.items():
+            if column and event != "UPDATE":
+                continue
+            when = f"WHEN OLD.{column} IS NOT NEW.{column}" if column else ""
+            trigger = f"{name}_{event.lower()}"
+            statement = f"CREATE TRIGGER {trigger} AFTER {event} ON {table} FOR EACH ROW {when} BEGIN {body} END"
+            found.append(_Trigger(trigger, table, (statement,)))
+    # A case's opening time is copied onto its rows (the lists' order).
+    name, update = (
+        f"{t['reach']}_{t['case']}",
+        f"UPDATE {t['reach']} SET opened_at = NEW.opened_at WHERE case_id = NEW.id;",
+    )
+    if vendor == "postgresql":
+        function = (
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {update} "
+            "RETURN NULL; END $$"
+        )
+        trigger = (
+            f"CREATE TRIGGER {name} AFTER UPDATE ON {t['case']} FOR EACH ROW "
+            f"WHEN (OLD.opened_at IS DISTINCT FROM NEW.opened_at) EXECUTE FUNCTION {name}()"
+        )
+        found.append(_Trigger(name, t["case"], (function, trigger)))
+    else:
+        trigger = (
+            f"CREATE TRIGGER {name}_update AFTER UPDATE ON {t['case']} FOR EACH ROW "
+            f"WHEN OLD.opened_at IS NOT NEW.opened_at BEGIN {update} END"
+        )
+        found.append(_Trigger(f"{name}_update", t["case"], (trigger,)))
+    return found
+
+
+def reach_install(using: str = "default", *, force: bool = False) -> bool:
+    """Put the reach triggers in place; when they were missing or different, rebuild every row. True if rebuilt.
+
+    Run after every ``migrate`` (``WorkflowConfig``): a change to the rights in the code changes the triggers' SQL,
+    and the rows are then derived again from the new rule. PostgreSQL keeps a digest of the installed SQL as the
+    table's comment; SQLite keeps the triggers' text itself.
+    """
+    import hashlib
+
+    from django.db import connections, transaction
+
+    connection = connections[using]
+    triggers = _reach_ddl(connection.vendor)
+    wanted = "\n".join(statement for trigger in triggers for statement in trigger.statements)
+    postgres = connection.vendor == "postgresql"
+    if postgres:
+        wanted = "reach-rule " + hashlib.sha256(wanted.encode()).hexdigest()
+    reach = _tables()["reach"]
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SELECT obj_description(%s::regclass, 'pg_class')", [reach])
+            installed = cursor.fetchone()[0]
+        else:
+            cursor.execute(
+                "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE %s ORDER BY name", [reach + "%"]
+            )
+            installed = "\n".join(sorted(row[0] for row in cursor.fetchall()))
+            wanted = "\n".join(sorted(trigger.statements[0] for trigger in triggers))
+        if installed == wanted and not force:
+            return False
+        for trigger in triggers:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger.name}" + (f" ON {trigger.table}" if postgres else ""))
+            for statement in trigger.statements:
+                cursor.execute(statement)
+        if postgres:
+            cursor.execute(f"COMMENT ON TABLE {reach} IS '{wanted}'")
+        reach_rebuild(using=using)
+    return True
+
+
+def reach_rebuild(using: str = "default") -> int:
+    """Derive every reach row again from the rule (after a bulk load with triggers off, or a rule change)."""
+    from django.db import connections
+
+    with connections[using].cursor() as cursor:
+        for statement in _reach_statements(None, None):
+            cursor.execute(statement)
+        cursor.execute(f"SELECT COUNT(*) FROM {_tables()['reach']}")  # nosec B608 (a table name)
+        return cursor.fetchone()[0]

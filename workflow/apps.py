@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core import checks
+from django.db.models.signals import post_migrate
 
 
 class WorkflowConfig(AppConfig):
@@ -10,6 +11,18 @@ class WorkflowConfig(AppConfig):
 
         checks.register(check_machines)
         register_waiting_steps()
+        post_migrate.connect(reach_install, sender=self)
+
+
+def reach_install(using="default", **kwargs) -> None:
+    """After every migrate: the triggers that keep ``workflow.Reach`` follow the rights in the code."""
+    from django.db import connections
+
+    from workflow.access import reach_install
+    from workflow.models import Reach
+
+    if Reach._meta.db_table in connections[using].introspection.table_names():
+        reach_install(using)
 
 
 def check_machines(app_configs=None, **kwargs):

@@ -105,6 +105,37 @@ class CaseGroupPermission(GroupObjectPermissionBase):
         indexes = [models.Index(fields=["group", "permission", "content_object"], name="case_groupperm_group_idx")]
 
 
+class Reach(models.Model):
+    """Which cases each user reaches, and with which actions: the access rule, materialised.
+
+    A row exists when the user may view the case (every right includes viewing); its flags say what more. It is
+    derived from participants, memberships, organizations, the rights table and the per-object grants, and only
+    database triggers write it, in the transaction of the change that moves it (``workflow.access``, which alone
+    reads and writes it; docs/workflow.md "Who may see a case"). ``opened_at`` is the case's, so a list of the
+    user's cases, newest first, walks one index.
+    """
+
+    pk = models.CompositePrimaryKey("user_id", "case_id")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    case = models.ForeignKey(Case, on_delete=models.DO_NOTHING, db_constraint=False, related_name="reach")
+    opened_at = models.DateTimeField()
+    edit = models.BooleanField(default=False)
+    review = models.BooleanField(default=False)
+    manage = models.BooleanField(default=False)
+    score = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["user", "-opened_at", "-case"], name="reach_user_opened_idx"),
+            models.Index(fields=["case"], name="reach_case_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"user {self.user_id} reaches case {self.case_id}"
+
+
 class AppendOnlyError(Exception):
     pass
 

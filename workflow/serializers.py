@@ -236,7 +236,7 @@ def case_rows(page: list[dict]) -> list[dict]:
     rows = CASE_ROWS.render(page)
     found = list(
         Participant.objects.filter(case_id__in=[row["id"] for row in rows])
-        .order_by("case", "added_at", "id")
+        .order_by("case_id", "added_at", "id")  # "case" would order by the case's own ordering: a join.
         .values("case_id", *PARTICIPANT_ROWS.lookups)
     )
     participants = grouped(zip([row["case_id"] for row in found], PARTICIPANT_ROWS.render(found), strict=True))

@@ -225,7 +225,7 @@ def test_a_reminder_is_withheld_from_someone_who_lost_access_since_the_sweep(mak
 
     assert (result.sent, result.cancelled) == (1, 1)
     # Access for the whole batch is one query (workflow.access.visible_pairs), not one per recipient.
-    assert len([q for q in queries.captured_queries if "workflow_participant" in q["sql"]]) == 1
+    assert len([q for q in queries.captured_queries if "workflow_reach" in q["sql"]]) == 1
     assert [message.to for message in mail.outbox] == [[member.email]]
     withheld = Notification.objects.get(recipient=partner_member, kind="task")
     assert withheld.status == NotificationStatus.CANCELLED
