@@ -198,6 +198,23 @@ class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer)
     reason = serializers.CharField(max_length=2000)
 
 
+class RedactionSerializer(GuardedSerializerMixin, serializers.Serializer):
+    """What site staff redact: one registered text (``workflow.redactions.redactables``) of one object on the case."""
+
+    target = serializers.SlugField(max_length=40, help_text="What the text is on: milestone, task, agreement…")
+    id = serializers.IntegerField(min_value=1, help_text="The object's id (the case's own id for its title).")
+    field = serializers.SlugField(max_length=40, help_text="Which of its texts: note, title, description…")
+    reason = serializers.CharField(max_length=2000, help_text="Why; everyone on the case reads it in the timeline.")
+
+
+class RedactionResultSerializer(serializers.Serializer):
+    target = serializers.CharField()
+    id = serializers.IntegerField()
+    field = serializers.CharField()
+    text = serializers.CharField(help_text="What the text now reads: the marker.")
+    event = serializers.IntegerField(help_text="The `<target>.redacted` event on the timeline.")
+
+
 class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
