@@ -10,6 +10,7 @@ from config.errors import NotAllowed, NotFound, ServiceError
 from tests.helpers import Write, api_client, assert_access_rules
 from workflow import document_changes, documents
 from workflow.models import Document, Event
+from workflow.redactions import MARKER
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -96,6 +97,7 @@ def test_staff_redact_a_document_the_bytes_and_name_go(
 ):
     document = documents.document_upload(case=case, actor=member, upload=pdf("notes.pdf"))
     path = tmp_path / document.file.name
+    assert Event.objects.get(case=case, verb="document.uploaded").data["name"] == "notes.pdf"
     assert path.exists()
     with pytest.raises(NotAllowed):
         document_changes.document_redact(document=document, actor=member)
@@ -110,6 +112,8 @@ def test_staff_redact_a_document_the_bytes_and_name_go(
     assert not path.exists()
     event = Event.objects.get(case=case, verb="document.redacted")
     assert event.actor == staff and "notes" not in str(event.data)
+    # The log's one exception: the upload's event no longer carries the name.
+    assert Event.objects.get(case=case, verb="document.uploaded").data["name"] == MARKER
     assert not Document.objects.visible_to(member).exists()
 
 
