@@ -31,6 +31,7 @@ from workflow.serializers import (
     AvailableTransitionSerializer,
     CaseMilestonesSerializer,
     CaseSerializer,
+    DocumentRedactSerializer,
     DocumentReplaceSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -324,12 +325,17 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         )
         return Response(DocumentSerializer(new).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=DocumentSerializer)
+    @extend_schema(request=DocumentRedactSerializer, responses=DocumentSerializer)
     @action(detail=True, methods=["post"])
     def redact(self, request, pk=None):
-        """Site staff only: remove a document that carries client information (its bytes and its name)."""
+        """Site staff only: remove a document that carries client information (its bytes and its name, also from
+        the earlier events and notifications that carried the name), with an optional reason for the timeline."""
         document = self.write_target()
-        document = document_changes.document_redact(document=document, actor=request.user)
+        # Only site staff get here (the declared right): bad input is a 400 to them, as for text redactions.
+        serializer = DocumentRedactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        document = document_changes.document_redact(document=document, actor=request.user, reason=reason)
         return Response(DocumentSerializer(document).data)
 
 

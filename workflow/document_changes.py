@@ -16,7 +16,7 @@ from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from workflow.access import EDIT, acting_organizations, case_require
 from workflow.documents import document_upload
 from workflow.models import Case, Document, Visibility
-from workflow.redactions import Carried, copies_scrub, events_scrub
+from workflow.redactions import Carried, copies_scrub, events_scrub, reason_check
 from workflow.services import event_record
 
 REDACTED_NAME = "redacted"
@@ -104,7 +104,7 @@ def document_replace(*, document: Document, actor: User, upload: UploadedFile, r
 
 
 @transaction.atomic
-def document_redact(*, document: Document, actor: User) -> Document:
+def document_redact(*, document: Document, actor: User, reason: str = "") -> Document:
     """Site staff remove a document that carries client information: the bytes and the name go, the row stays.
 
     The timeline keeps that it was redacted and by whom; the name is scrubbed from the events that carried it (the
@@ -117,6 +117,7 @@ def document_redact(*, document: Document, actor: User) -> Document:
         raise NotAllowed("Only site staff can redact a document.")
     if locked.redacted_at is not None:
         raise Conflict("This document has already been redacted.", code="redacted")
+    reason = reason_check(reason, required=False)
     original = locked.original_name
     extension = original.rsplit(".", 1)[-1] if "." in original else ""
     file = locked.file
@@ -140,7 +141,8 @@ def document_redact(*, document: Document, actor: User) -> Document:
     )
     names = events_scrub(case_id=locked.case_id, object_id=locked.pk, field="original_name", carried=NAME_CARRIED)
     copies_scrub(case_id=locked.case_id, originals=names | {original})
-    event_record(case=locked.case, actor=actor, verb="document.redacted", data={"document": locked.pk})
+    data = {"document": locked.pk, **({"reason": reason} if reason else {})}
+    event_record(case=locked.case, actor=actor, verb="document.redacted", data=data)
     # The bytes go once the row says so: a rolled-back redaction keeps its file.
     name = file.name
     storage = file.storage

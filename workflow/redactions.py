@@ -129,9 +129,10 @@ def redaction_require(*, actor: User, case: Case | int) -> None:
     raise NotAllowed("Only site staff can redact.", code="staff_only")
 
 
-def _reason_check(reason: str) -> str:
+def reason_check(reason: str, *, required: bool = True) -> str:
+    """The redaction's reason, stripped: required unless said otherwise, and never client information."""
     reason = (reason or "").strip()
-    if not reason:
+    if not reason and required:
         raise ServiceError("Say why the text is redacted.", field="reason", code="required")
     findings = client_information_find(reason)
     if findings:
@@ -239,7 +240,7 @@ def text_redact(*, case: Case | int, actor: User, target: str, object_id: int, f
         raise NotFound("Case not found.")
     redaction_require(actor=actor, case=locked)
     entry = redactables.get(target, field)
-    reason = _reason_check(reason)
+    reason = reason_check(reason)
     row = _locked_object(entry, case=locked, object_id=object_id)
     current = getattr(row, field) or ""
     if current == MARKER:

@@ -198,6 +198,12 @@ class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer)
     reason = serializers.CharField(max_length=2000)
 
 
+class DocumentRedactSerializer(GuardedSerializerMixin, serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Why; shown in the timeline."
+    )
+
+
 class RedactionSerializer(GuardedSerializerMixin, serializers.Serializer):
     """What site staff redact: one registered text (``workflow.redactions.redactables``) of one object on the case."""
 
@@ -208,11 +214,13 @@ class RedactionSerializer(GuardedSerializerMixin, serializers.Serializer):
 
 
 class RedactionResultSerializer(serializers.Serializer):
-    target = serializers.CharField()
-    id = serializers.IntegerField()
-    field = serializers.CharField()
-    text = serializers.CharField(help_text="What the text now reads: the marker.")
-    event = serializers.IntegerField(help_text="The `<target>.redacted` event on the timeline.")
+    """The answer of a redaction (output only)."""
+
+    target = serializers.CharField(read_only=True)
+    id = serializers.IntegerField(read_only=True)
+    field = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True, help_text="What the text now reads: the marker.")
+    event = serializers.IntegerField(read_only=True, help_text="The `<target>.redacted` event on the timeline.")
 
 
 class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):

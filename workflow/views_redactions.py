@@ -19,7 +19,7 @@ from workflow.forms import RedactionForm
 from workflow.models import Case
 
 
-def _back_url(request: HttpRequest, case: Case) -> str:
+def back_url_of(request: HttpRequest, case: Case) -> str:
     """Where the page was opened from (a same-site path), else the case page."""
     wanted = request.GET.get("next", "")
     safe = url_has_allowed_host_and_scheme(
@@ -43,7 +43,7 @@ def text_redact(request: HttpRequest, case_id: int, target: str, object_id: int,
     row = redactions.redactable_row(entry, case=case, object_id=object_id) if entry else None
     if row is None:
         raise Http404("Nothing to redact here.")
-    back_url = _back_url(request, case)
+    back_url = back_url_of(request, case)
     form = RedactionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -67,9 +67,10 @@ def text_redact(request: HttpRequest, case_id: int, target: str, object_id: int,
                 return redirect(back_url)
     context = {
         "case": case,
-        "entry": entry,
+        "what": entry.label,
         "text": getattr(row, field) or "",
-        "marker": redactions.MARKER,
+        "consequence": f"The text is replaced by “{redactions.MARKER}” here, in the timeline's earlier entries that "
+        "carried it and in the notifications that quoted it.",
         "form": form,
         "back_url": back_url,
     }

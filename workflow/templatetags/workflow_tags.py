@@ -151,7 +151,7 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
     if verb.endswith(".redacted") and "field" in data:
         return redaction_describe(event)
     if verb == "document.redacted":
-        return f"{actor} redacted a document that carried client information."
+        return _with_text(f"{actor} redacted a document that carried client information", data.get("reason", ""))
     if verb == "participant.removed":
         return f"{actor} removed {data.get('organization', 'an organization')} from the case."
     if verb.endswith(".corrected"):
