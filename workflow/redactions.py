@@ -83,13 +83,13 @@ class RedactableRegistry:
         """The entry, or a 400 naming what is not redactable."""
         if not any(key[0] == target for key in self._entries):
             known = ", ".join(sorted({key[0] for key in self._entries}))
-            raise ServiceError(f"“{target}” is not something that can be redacted ({known}).", field="target",
-                               code="unknown_target")  # fmt: skip
+            message = f"“{target}” is not something that can be redacted ({known})."
+            raise ServiceError(message, field="target", code="unknown_target")
         entry = self._entries.get((target, field))
         if entry is None:
             known = ", ".join(sorted(key[1] for key in self._entries if key[0] == target))
-            raise ServiceError(f"A {target}'s “{field}” cannot be redacted ({known}).", field="field",
-                               code="unknown_field")  # fmt: skip
+            message = f"A {target.replace('_', ' ')}'s “{field}” cannot be redacted ({known})."
+            raise ServiceError(message, field="field", code="unknown_field")
         return entry
 
     def find(self, target: str, field: str) -> Redactable | None:
@@ -126,7 +126,7 @@ def redaction_require(*, actor: User, case: Case | int) -> None:
     if actor.is_staff:
         return
     case_require(user=actor, case=case, action=VIEW, message="Only site staff can redact.")
-    raise NotAllowed("Only site staff can redact.", code="staff_only")
+    raise NotAllowed("Only site staff can redact.")
 
 
 def reason_check(reason: str, *, required: bool = True) -> str:
@@ -171,12 +171,11 @@ def event_data_scrub(event_id: int, data: dict) -> None:
     with connection.cursor() as cursor:
         if postgresql:
             cursor.execute("SELECT set_config(%s, 'on', true)", [SCRUB_SETTING])
-        try:
-            # Past EventQuerySet.update, which refuses every other caller.
-            models.QuerySet.update(Event.objects.filter(pk=event_id), data=data)
-        finally:
-            if postgresql:
-                cursor.execute("SELECT set_config(%s, 'off', true)", [SCRUB_SETTING])
+        # Past EventQuerySet.update, which refuses every other caller. Should it fail, the transaction (or its
+        # savepoint) rolls back, and the setting with it.
+        models.QuerySet.update(Event.objects.filter(pk=event_id), data=data)
+        if postgresql:
+            cursor.execute("SELECT set_config(%s, 'off', true)", [SCRUB_SETTING])
 
 
 def events_scrub(*, case_id: int, object_id: int, field: str, carried: Iterable[Carried]) -> set[str]:
