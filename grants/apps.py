@@ -9,6 +9,7 @@ class GrantsConfig(AppConfig):
         from grants import machines
         from grants.announcements import register_announcements
         from grants.awards import machine as award_machine
+        from grants.redactions import register_redactables
         from grants.reminders import register_deadline_sources
         from grants.waiting import register_waiting
         from workflow.machines import registry
@@ -18,3 +19,4 @@ class GrantsConfig(AppConfig):
         register_deadline_sources()
         register_announcements()
         register_waiting()
+        register_redactables()

@@ -8,6 +8,7 @@ class PartnershipsConfig(AppConfig):
     def ready(self) -> None:
         from partnerships.announcements import register_announcements
         from partnerships.machines import PARTNERSHIP_MACHINE, TA_REQUEST_MACHINE
+        from partnerships.redactions import register_redactables
         from partnerships.reminders import register_reminders
         from partnerships.waiting import register_waiting
         from workflow.machines import registry
@@ -17,6 +18,7 @@ class PartnershipsConfig(AppConfig):
         register_reminders()
         register_announcements()
         register_waiting()
+        register_redactables()
 
         from partnerships.models import PARTNERSHIP_KIND, TA_REQUEST_KIND
         from workflow.participants import REMOVED_THROUGH_DOMAIN

@@ -190,3 +190,13 @@ class YearForm(forms.Form):
 
 class AgreementTitleForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(label="Title", max_length=200)
+
+
+class AssessmentNoteForm(GuardedFormMixin, forms.Form):
+    note = forms.CharField(
+        label="Note",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Your organization's practice, never a client. Leave it empty to remove the note.",
+    )

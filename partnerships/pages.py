@@ -165,6 +165,8 @@ def assessment_page_context(
         "form": form,
         "rows": rows,
         "can_answer": can_answer,
+        # After submitting, the assessed organization still corrects a note (the score stays).
+        "can_correct": assessment.is_locked and assessment.organization_id in {org.pk for org in working},
         # A form sent back with an error shows the answers as ticked, so it counts them too, not the saved ones.
         "answered": (
             sum(1 for _, bound, _ in form.rows if bound.value())

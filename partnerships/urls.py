@@ -37,6 +37,11 @@ urlpatterns = [
         name="assessment-detail",
     ),
     path(
+        "partnerships/<int:partnership_id>/assessments/<int:assessment_id>/answers/<int:answer_id>/note/",
+        views_corrections.assessment_note,
+        name="assessment-note",
+    ),
+    path(
         "partnerships/<int:partnership_id>/assessments/<int:assessment_id>/gaps/<int:answer_id>/",
         views.assessment_gap_plan,
         name="assessment-gap",

@@ -11,11 +11,13 @@ class RemindersConfig(AppConfig):
         from accounts.models import Membership
         from reminders.announcements import register_announcements
         from reminders.milestones import register_deadline_sources
+        from reminders.redactions import copies_scrub
         from reminders.services.announcements import announcements_from_event
         from reminders.services.handoffs import handoffs_from_event, invitation_waiting_sync, register_invitation_step
         from reminders.services.outbox import delivery_nudge_register
         from reminders.tasks import notifications_deliver_soon
         from workflow.events import event_listen
+        from workflow.redactions import redaction_copies_register
 
         register_deadline_sources()
         register_announcements()
@@ -23,4 +25,5 @@ class RemindersConfig(AppConfig):
         delivery_nudge_register(notifications_deliver_soon)
         event_listen(handoffs_from_event)
         register_invitation_step()
+        redaction_copies_register(copies_scrub)
         post_save.connect(invitation_waiting_sync, sender=Membership, dispatch_uid="reminders.invitation_waiting")

@@ -12,7 +12,16 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from config.errors import NotFound
-from workflow import checklists, corrections, document_changes, documents, participants, selectors, services
+from workflow import (
+    checklists,
+    corrections,
+    document_changes,
+    documents,
+    participants,
+    redactions,
+    selectors,
+    services,
+)
 from workflow.access import EDIT, MANAGE, REVIEW, VIEW, case_rights
 from workflow.matrix import AUTHOR_ORGANIZATION, LEAD_ADMIN, SITE_STAFF, transition_rights
 from workflow.models import Case, Document, Milestone
@@ -22,6 +31,7 @@ from workflow.serializers import (
     AvailableTransitionSerializer,
     CaseMilestonesSerializer,
     CaseSerializer,
+    DocumentRedactSerializer,
     DocumentReplaceSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
@@ -32,6 +42,8 @@ from workflow.serializers import (
     MilestoneSerializer,
     ParticipantChangeSerializer,
     ParticipantSerializer,
+    RedactionResultSerializer,
+    RedactionSerializer,
     TransitionRequestSerializer,
     case_rows,
 )
@@ -59,6 +71,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         "revoke": MANAGE,
         "participant_remove": LEAD_ADMIN,
         "participant_restore": LEAD_ADMIN,
+        "redactions": SITE_STAFF,
     }
 
     def right_needed(self):
@@ -100,6 +113,29 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         data = self.write_input(ParticipantChangeSerializer, case)
         participant = participants.participant_restore(case=case, organization=data["organization"], actor=request.user)
         return Response(ParticipantSerializer(participant).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RedactionSerializer, responses={201: RedactionResultSerializer})
+    @action(detail=True, methods=["post"])
+    def redactions(self, request, pk=None):
+        """Site staff only: replace a text that carried client information with a marker, scrubbing the timeline's
+        earlier copies of it; a `<target>.redacted` event names who did it and why (workflow.redactions)."""
+        case = self.write_target()
+        # Only site staff get here (the declared right), and they may not see the case as participants: bad input
+        # is a 400 to them, never the 404 write_input() gives to who may not see the case.
+        serializer = RedactionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        redaction = redactions.text_redact(
+            case=case,
+            actor=request.user,
+            target=data["target"],
+            object_id=data["id"],
+            field=data["field"],
+            reason=data["reason"],
+        )
+        answer = {**data, "text": getattr(redaction.object, data["field"]), "event": redaction.event.pk}
+        answer.pop("reason")
+        return Response(RedactionResultSerializer(answer).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(methods=["GET"], responses=AvailableTransitionSerializer(many=True))
     @extend_schema(methods=["POST"], request=TransitionRequestSerializer, responses=CaseSerializer)
@@ -289,12 +325,17 @@ class DocumentViewSet(mixins.RetrieveModelMixin, CaseScopedViewSet):
         )
         return Response(DocumentSerializer(new).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses=DocumentSerializer)
+    @extend_schema(request=DocumentRedactSerializer, responses=DocumentSerializer)
     @action(detail=True, methods=["post"])
     def redact(self, request, pk=None):
-        """Site staff only: remove a document that carries client information (its bytes and its name)."""
+        """Site staff only: remove a document that carries client information (its bytes and its name, also from
+        the earlier events and notifications that carried the name), with an optional reason for the timeline."""
         document = self.write_target()
-        document = document_changes.document_redact(document=document, actor=request.user)
+        # Only site staff get here (the declared right): bad input is a 400 to them, as for text redactions.
+        serializer = DocumentRedactSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        reason = serializer.validated_data["reason"]
+        document = document_changes.document_redact(document=document, actor=request.user, reason=reason)
         return Response(DocumentSerializer(document).data)
 
 

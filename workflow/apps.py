@@ -7,10 +7,12 @@ class WorkflowConfig(AppConfig):
     name = "workflow"
 
     def ready(self) -> None:
+        from workflow.redactions import register_redactables
         from workflow.waiting import register_waiting_steps
 
         checks.register(check_machines)
         register_waiting_steps()
+        register_redactables()
         post_migrate.connect(reach_install, sender=self)
 
 

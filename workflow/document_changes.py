@@ -16,9 +16,16 @@ from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from workflow.access import EDIT, acting_organizations, case_require
 from workflow.documents import document_upload
 from workflow.models import Case, Document, Visibility
+from workflow.redactions import Carried, copies_scrub, events_scrub, reason_check
 from workflow.services import event_record
 
 REDACTED_NAME = "redacted"
+# Where earlier events carried a document's name: its upload and withdrawal, and the withdrawal of the version it
+# replaced.
+NAME_CARRIED = (
+    Carried("document", ("name",), verbs=("document.uploaded", "document.withdrawn")),
+    Carried("replaced_by", ("replaced_by_name",), verbs=("document.withdrawn",)),
+)
 
 
 def _locked(document: Document) -> Document:
@@ -97,11 +104,11 @@ def document_replace(*, document: Document, actor: User, upload: UploadedFile, r
 
 
 @transaction.atomic
-def document_redact(*, document: Document, actor: User) -> Document:
+def document_redact(*, document: Document, actor: User, reason: str = "") -> Document:
     """Site staff remove a document that carries client information: the bytes and the name go, the row stays.
 
-    The timeline keeps that it was redacted and by whom; the name in its upload event is no longer shown (the
-    pages and the API read names only of documents not redacted).
+    The timeline keeps that it was redacted and by whom; the name is scrubbed from the events that carried it (the
+    append-only log's one exception, ``workflow.redactions``) and from the notifications that quoted it.
     """
     locked = _locked(document)
     if not actor.is_staff:
@@ -110,7 +117,9 @@ def document_redact(*, document: Document, actor: User) -> Document:
         raise NotAllowed("Only site staff can redact a document.")
     if locked.redacted_at is not None:
         raise Conflict("This document has already been redacted.", code="redacted")
-    extension = locked.original_name.rsplit(".", 1)[-1] if "." in locked.original_name else ""
+    reason = reason_check(reason, required=False)
+    original = locked.original_name
+    extension = original.rsplit(".", 1)[-1] if "." in original else ""
     file = locked.file
     now = timezone.now()
     locked.original_name = f"{REDACTED_NAME}.{extension}" if extension else REDACTED_NAME
@@ -130,7 +139,10 @@ def document_redact(*, document: Document, actor: User) -> Document:
             "file",
         ]
     )
-    event_record(case=locked.case, actor=actor, verb="document.redacted", data={"document": locked.pk})
+    names = events_scrub(case_id=locked.case_id, object_id=locked.pk, field="original_name", carried=NAME_CARRIED)
+    copies_scrub(case_id=locked.case_id, originals=names | {original})
+    data = {"document": locked.pk, **({"reason": reason} if reason else {})}
+    event_record(case=locked.case, actor=actor, verb="document.redacted", data=data)
     # The bytes go once the row says so: a rolled-back redaction keeps its file.
     name = file.name
     storage = file.storage

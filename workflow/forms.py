@@ -117,3 +117,14 @@ class DocumentChangeForm(GuardedFormMixin, forms.Form):
 
 class NoteCorrectionForm(GuardedFormMixin, forms.Form):
     note = forms.CharField(label="Note", max_length=5000, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RedactionForm(GuardedFormMixin, forms.Form):
+    """Site staff's reason for a redaction: required, and read by everyone on the case in the timeline."""
+
+    reason = forms.CharField(
+        label="Why it is redacted",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone on the case reads it in the timeline: say why without repeating what is removed.",
+    )

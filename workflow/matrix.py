@@ -104,7 +104,8 @@ ACTORS: tuple[Actor, ...] = (
         kinds=("ta_request",),
     ),
     Actor("site_staff", "Site staff (superuser)", frozenset(ACTIONS), superuser=True,
-          note="`is_staff` alone gives no right on a case. Site staff (`is_staff`) are the only ones who change an "
+          note="`is_staff` alone gives no right on a case but one: redacting what carried client information "
+          "(`SITE_STAFF`: a document, a free text). Site staff (`is_staff`) are the only ones who change an "
           "organization's " + " and ".join(f"`{name}`" for name in sorted(STAFF_ONLY_FIELDS)) + "."),
 )  # fmt: skip
 

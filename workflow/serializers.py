@@ -198,6 +198,31 @@ class DocumentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer)
     reason = serializers.CharField(max_length=2000)
 
 
+class DocumentRedactSerializer(GuardedSerializerMixin, serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=2000, required=False, allow_blank=True, default="", help_text="Why; shown in the timeline."
+    )
+
+
+class RedactionSerializer(GuardedSerializerMixin, serializers.Serializer):
+    """What site staff redact: one registered text (``workflow.redactions.redactables``) of one object on the case."""
+
+    target = serializers.SlugField(max_length=40, help_text="What the text is on: milestone, task, agreement…")
+    id = serializers.IntegerField(min_value=1, help_text="The object's id (the case's own id for its title).")
+    field = serializers.SlugField(max_length=40, help_text="Which of its texts: note, title, description…")
+    reason = serializers.CharField(max_length=2000, help_text="Why; everyone on the case reads it in the timeline.")
+
+
+class RedactionResultSerializer(serializers.Serializer):
+    """The answer of a redaction (output only)."""
+
+    target = serializers.CharField(read_only=True)
+    id = serializers.IntegerField(read_only=True)
+    field = serializers.CharField(read_only=True)
+    text = serializers.CharField(read_only=True, help_text="What the text now reads: the marker.")
+    event = serializers.IntegerField(read_only=True, help_text="The `<target>.redacted` event on the timeline.")
+
+
 class DocumentReplaceSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflow import views, views_documents, views_transitions
+from workflow import views, views_documents, views_redactions, views_transitions
 
 urlpatterns = [
     path("", views.case_list, name="case-list"),
@@ -35,5 +35,10 @@ urlpatterns = [
         "<int:case_id>/documents/<int:document_id>/redact/",
         views_documents.document_redact,
         name="document-redact",
+    ),
+    path(
+        "<int:case_id>/redact/<slug:target>/<int:object_id>/<slug:field>/",
+        views_redactions.text_redact,
+        name="case-redact",
     ),
 ]

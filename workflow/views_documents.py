@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
-from config.errors import ServiceError
+from config.errors import NotAllowed, ServiceError
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
 from workflow import corrections, document_changes, selectors
-from workflow.forms import DocumentChangeForm, NoteCorrectionForm
+from workflow.forms import DocumentChangeForm, NoteCorrectionForm, RedactionForm
 from workflow.models import Case, Document, Milestone
 
 
@@ -60,8 +60,9 @@ def document_change(request: HttpRequest, case_id: int, document_id: int) -> Htt
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_redact(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    """Site staff confirm, with a reason, the redaction of a file that carried client information."""
     # Site staff redact on any case (they may not take part in it); to anyone else there is nothing here.
     if request.user.is_staff:
         document = Document.objects.select_related("case").filter(case_id=case_id, pk=document_id).first()
@@ -70,15 +71,36 @@ def document_redact(request: HttpRequest, case_id: int, document_id: int) -> Htt
         case = document.case
     else:
         case, document = _document(request, case_id, document_id)
-    try:
-        document_changes.document_redact(document=document, actor=request.user)
-    except REFUSALS as error:
-        return refusal(request, error, back=case)
-    except ServiceError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, "The document was redacted: its file and its name are gone.")
-    return redirect(case.get_absolute_url())
+        return refusal(request, NotAllowed("Only site staff can redact a document."), back=case)
+    if document.redacted_at is not None:
+        messages.info(request, "This document has already been redacted.")
+        return redirect(case.get_absolute_url())
+    form = RedactionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                document_changes.document_redact(
+                    document=document, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            except REFUSALS as error:
+                return refusal(request, error, back=case)
+            except ServiceError as error:
+                apply_error(form, error)
+            else:
+                messages.success(request, "The document was redacted: its file and its name are gone.")
+                return redirect(case.get_absolute_url())
+    context = {
+        "case": case,
+        "what": "a document",
+        "text": document.original_name,
+        "consequence": "Its file is deleted, its name becomes “redacted” on the case, in the timeline's earlier "
+        "entries and in the notifications that quoted it, and it is withdrawn.",
+        "form": form,
+        "back_url": case.get_absolute_url(),
+    }
+    return render(request, "workflow/redaction_confirm.html", context, status=status)
 
 
 @login_required

@@ -7,9 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from config.errors import NotAllowed, NotFound, ServiceError
+from tests import factories
 from tests.helpers import Write, api_client, assert_access_rules
 from workflow import document_changes, documents
 from workflow.models import Document, Event
+from workflow.redactions import MARKER
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -96,6 +98,7 @@ def test_staff_redact_a_document_the_bytes_and_name_go(
 ):
     document = documents.document_upload(case=case, actor=member, upload=pdf("notes.pdf"))
     path = tmp_path / document.file.name
+    assert Event.objects.get(case=case, verb="document.uploaded").data["name"] == "notes.pdf"
     assert path.exists()
     with pytest.raises(NotAllowed):
         document_changes.document_redact(document=document, actor=member)
@@ -110,6 +113,8 @@ def test_staff_redact_a_document_the_bytes_and_name_go(
     assert not path.exists()
     event = Event.objects.get(case=case, verb="document.redacted")
     assert event.actor == staff and "notes" not in str(event.data)
+    # The log's one exception: the upload's event no longer carries the name.
+    assert Event.objects.get(case=case, verb="document.uploaded").data["name"] == MARKER
     assert not Document.objects.visible_to(member).exists()
 
 
@@ -169,3 +174,24 @@ def test_page_withdraws_and_replaces(case, member, letters):
     response = client.post(f"{base}/change/", {"reason": "Old", "file": pdf("letters_signed.pdf")})
     assert response.status_code == 302
     assert Document.objects.get(withdrawn_at__isnull=True).original_name == "letters_signed.pdf"
+
+
+def test_staff_confirm_a_document_redaction_on_its_page_with_a_reason(case, member, partner):
+    site_staff = factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
+    document = documents.document_upload(case=case, actor=member, upload=pdf("client_notes.pdf"))
+    url = f"/cases/{case.pk}/documents/{document.pk}/redact/"
+    client = client_for(site_staff)
+    assert f'href="{url}"' in client.get(f"/cases/{case.pk}/").content.decode()
+    assert url not in client_for(member).get(f"/cases/{case.pk}/").content.decode()
+    page = client.get(url)
+    assert page.status_code == 200 and "This cannot be undone" in page.content.decode()
+    assert client.post(url, {"reason": ""}).status_code == 400
+    document.refresh_from_db()
+    assert document.redacted_at is None, "nothing happens before the confirmation"
+    response = client.post(url, {"reason": "The file named a client."})
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.redacted_by == site_staff
+    timeline = client_for(partner).get(f"/cases/{case.pk}/").content.decode()
+    assert "Stella Staff redacted a document that carried client information — The file named a client." in timeline
+    assert "client_notes" not in timeline

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 
 from workflow.documents import ALLOWED
 from workflow.forms import DOCUMENT_KINDS
 from workflow.machines import registry
 from workflow.models import Case, Event, ParticipantRole
+from workflow.redactions import MARKER, redactables, redaction_describe
 
 register = template.Library()
 
@@ -144,8 +148,10 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         if data.get("replaced_by") in visible_document_ids:
             return _with_text(f"{actor} replaced a document with “{data.get('replaced_by_name')}”", data.get("reason"))
         return _with_text(f"{actor} withdrew a document", data.get("reason", ""))
+    if verb.endswith(".redacted") and "field" in data:
+        return redaction_describe(event)
     if verb == "document.redacted":
-        return f"{actor} redacted a document that carried client information."
+        return _with_text(f"{actor} redacted a document that carried client information", data.get("reason", ""))
     if verb == "participant.removed":
         return f"{actor} removed {data.get('organization', 'an organization')} from the case."
     if verb.endswith(".corrected"):
@@ -155,6 +161,22 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
         fields = ", ".join(data.get("fields", []))
         return f"{actor} amended solicitation {data.get('number', '')} ({fields}) after it was published."
     return f"{actor}: {verb.replace('.', ' ').replace('_', ' ')}."
+
+
+@register.simple_tag(takes_context=True)
+def redact_link(context, case, target: str, object_id: int, field: str, text: str = "") -> str:
+    """Site staff's "Redact" link beside a text that may carry client information; nothing for anyone else, and
+    nothing where there is no text or it is already redacted. It leads to a confirmation page and comes back here."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    entry = redactables.find(target, field)
+    if not getattr(user, "is_staff", False) or entry is None or not (text or "").strip() or text == MARKER:
+        return ""
+    url = reverse("case-redact", args=[getattr(case, "pk", case), target, object_id, field])
+    url += "?" + urlencode({"next": request.get_full_path()})
+    return format_html(
+        ' <a class="app-redact" href="{}">Redact<span class="usa-sr-only"> {}</span></a>', url, entry.label
+    )
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('workflow', '0005_document_withdrawal'),
+        ('workflow', '0006_event_scrub'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
