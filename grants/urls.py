@@ -16,13 +16,24 @@ urlpatterns = [
     path("grants/solicitations/<int:solicitation_id>/criteria/", s.criterion_add, name="grants-criterion-add"),
     path("grants/solicitations/<int:solicitation_id>/deadlines/", s.deadlines_update, name="grants-deadlines"),
     path("grants/solicitations/<int:solicitation_id>/publish/", s.solicitation_publish, name="grants-publish"),
+    path("grants/solicitations/<int:solicitation_id>/edit/", sc.solicitation_edit, name="grants-solicitation-edit"),
     path(
         "grants/solicitations/<int:solicitation_id>/delete/", sc.solicitation_delete, name="grants-solicitation-delete"
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/categories/<int:category_id>/edit/",
+        sc.category_edit,
+        name="grants-category-edit",
     ),
     path(
         "grants/solicitations/<int:solicitation_id>/categories/<int:category_id>/delete/",
         sc.category_delete,
         name="grants-category-delete",
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/criteria/<int:criterion_id>/edit/",
+        sc.criterion_edit,
+        name="grants-criterion-edit",
     ),
     path(
         "grants/solicitations/<int:solicitation_id>/criteria/<int:criterion_id>/delete/",

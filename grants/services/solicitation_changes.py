@@ -9,9 +9,21 @@ from django.db import transaction
 from accounts.models import User
 from config.errors import Conflict, NotFound, ServiceError
 from grants.models import Category, Criterion, Solicitation
-from grants.services.solicitations import _draft, _managed
+from grants.services.solicitations import _draft, _managed, category_save
 
-CATEGORY_FIELDS = frozenset({"code", "title", "description", "award_ceiling", "period_months"})
+CATEGORY_FIELDS = frozenset(
+    {
+        "code",
+        "title",
+        "description",
+        "award_ceiling",
+        "period_months",
+        "match_schedule",
+        "planning_required",
+        "planning_cap",
+        "planning_months",
+    }
+)
 CRITERION_FIELDS = frozenset({"title", "description", "weight"})
 
 
@@ -34,12 +46,14 @@ def _child(model, *, solicitation: Solicitation, pk: int, actor: User, doing: st
     return child
 
 
-def _edit(child, allowed: frozenset, fields: dict):
+def _edit(child, allowed: frozenset, fields: dict, save=None):
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_field")
     for name, value in fields.items():
         setattr(child, name, value)
+    if save is not None:
+        return save(child)
     child.full_clean()
     child.save()
     return child
@@ -47,8 +61,9 @@ def _edit(child, allowed: frozenset, fields: dict):
 
 @transaction.atomic
 def category_update(*, solicitation: Solicitation, category_id: int, actor: User, **fields) -> Category:
+    """Any of the category's fields, checked as when it was added (match schedule, planning phase, unique code)."""
     category = _child(Category, solicitation=solicitation, pk=category_id, actor=actor, doing="change a category")
-    return _edit(category, CATEGORY_FIELDS, fields)
+    return _edit(category, CATEGORY_FIELDS, fields, save=category_save)
 
 
 @transaction.atomic
