@@ -6,6 +6,8 @@ from grants.services.applications import (
     application_update,
     budget_set,
     co_applicant_add,
+    co_applicant_remove,
+    co_applicant_restore,
 )
 from grants.services.decisions import decision_record
 from grants.services.reviews import review_declare, review_submit, reviewer_assign
@@ -33,6 +35,8 @@ __all__ = [
     "budget_set",
     "category_add",
     "co_applicant_add",
+    "co_applicant_remove",
+    "co_applicant_restore",
     "completeness_record",
     "criterion_add",
     "decision_record",

@@ -11,11 +11,20 @@ from accounts.models import Role, User
 from grants import forms, selectors
 from grants.machines import DEDICATED
 from grants.models import Application, AssignmentStatus, Award, Decision
-from grants.rules import administers_lead, manages_grant, on_time, project_years, reviewing_staff, works_for_lead
+from grants.rules import (
+    APPLICANT_ROLES,
+    administers_lead,
+    manages_grant,
+    on_time,
+    project_years,
+    reviewing_staff,
+    works_for_lead,
+)
 from grants.services.reviews import ASSIGNABLE_STAGES
 from grants.views.common import render_page
 from workflow.access import EDIT, MANAGE, acting_organizations
 from workflow.machines import registry
+from workflow.models import Event
 from workflow.views import case_page_context
 
 # Applicants read the timeline too: who reviews and who was granted what stays with BJA.
@@ -52,8 +61,18 @@ def _draft_context(request: HttpRequest, application: Application, rights: set[s
             context["budget_form"] = bound.get("budget") or forms.BudgetForm(
                 years=project_years(start, end), lines=lines
             )
+    participants = list(case.participations.all())  # Prefetched for the page's summary.
+    context["applicant_participants"] = [p for p in participants if p.role in APPLICANT_ROLES]
     if administers_lead(user, case):
         context["co_applicant_form"] = bound.get("co_applicant") or forms.CoApplicantForm(exclude=applicants)
+        # The lead's admin removes a co-applicant added by mistake and adds a removed one back (draft only).
+        context["can_change_co_applicants"] = True
+        current = {p.organization_id for p in participants}
+        removals = Event.objects.filter(case=case, verb="participant.removed").order_by("-created_at", "-id")
+        latest = {}
+        for event in removals.only("data"):
+            latest.setdefault(event.data.get("organization_id"), event.data)
+        context["removed_co_applicants"] = [data for key, data in latest.items() if key not in current]
     return context
 
 
