@@ -66,6 +66,11 @@ urlpatterns = [
         name="grants-co-applicant-restore",
     ),
     path("grants/applications/<int:application_id>/documents/", a.document_upload, name="grants-upload"),
+    path(
+        "grants/applications/<int:application_id>/documents/<int:document_id>/withdraw/",
+        ac.document_withdraw,
+        name="grants-document-withdraw",
+    ),
     path("grants/applications/<int:application_id>/sign/", a.application_sign, name="grants-sign"),
     path("grants/applications/<int:application_id>/grants-gov/", a.grants_gov_record, name="grants-grants-gov"),
     path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),

@@ -3,6 +3,7 @@
 from grants.services.applications import (
     application_create,
     application_document_upload,
+    application_document_withdraw,
     application_update,
     budget_set,
     co_applicant_add,
@@ -29,6 +30,7 @@ from grants.services.submission import (
 __all__ = [
     "application_create",
     "application_document_upload",
+    "application_document_withdraw",
     "application_sign",
     "application_submit",
     "application_update",

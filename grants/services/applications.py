@@ -30,7 +30,7 @@ from grants.services.common import (
 )
 from grants.validation import YearLine, amount_problem, budget_problems, period_problem
 from reminders.services.handoffs import waiting_refresh
-from workflow import documents, participants, services
+from workflow import document_changes, documents, participants, services
 from workflow.access import EDIT, MANAGE, case_require
 from workflow.models import Document, ParticipantRole, Visibility
 
@@ -270,3 +270,27 @@ def application_document_upload(*, application: Application, actor: User, upload
     )
     content_changed(application)
     return document
+
+
+def application_document_withdrawable(*, application: Application, document: Document, actor: User) -> None:
+    """Who withdraws an attachment, and when: the organization that attached it, while the application is a draft."""
+    refusal = "Only the applicants' staff withdraw attachments."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    if document.case_id != application.case_id:
+        raise NotFound("Document not found.")
+    expect_stage(application, ("draft",), "withdraw an attachment")
+    document_changes.document_withdrawable(document=document, actor=actor)
+
+
+@transaction.atomic
+def application_document_withdraw(
+    *, application: Application, document: Document, actor: User, reason: str
+) -> Document:
+    """Withdraw an attachment of a draft, saying why; it leaves the lists and downloads (site staff keep it).
+
+    What the applicants certify changed: every signature given so far is for an older version."""
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    application_document_withdrawable(application=application, document=document, actor=actor)
+    withdrawn = document_changes.document_withdraw(document=document, actor=actor, reason=reason)
+    content_changed(application)
+    return withdrawn

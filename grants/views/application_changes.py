@@ -1,6 +1,7 @@
-"""Undoing a mistake on an application: a co-applicant removed (and added back) by the lead's admin, a silent peer
-reviewer removed by the grant manager. Each is a confirmation page (``config.confirm``) linked from the
-application page: it says what happens and asks why; nothing is taken away in one click."""
+"""Undoing a mistake on an application: a co-applicant removed (and added back) by the lead's admin, an attachment
+withdrawn by the organization that attached it, a silent peer reviewer removed by the grant manager. Each is a
+confirmation page (``config.confirm``) linked from the application page: it says what happens and asks why; nothing
+is taken away in one click."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from config.confirm import Confirmation, confirm_page
 from grants import services
 from grants.models import Application
 from grants.services import review_changes
-from grants.services.applications import co_applicant_changes_require
+from grants.services.applications import application_document_withdrawable, co_applicant_changes_require
 from grants.views.applications import _application, _url
+from workflow.models import Document
 from workflow.participants import participant_removable, participant_restorable
 
 PAGE_METHODS = ["GET", "HEAD", "POST"]
@@ -127,4 +129,38 @@ def reviewer_remove(request: HttpRequest, application_id: int, reviewer_id: int)
         ),
         done=lambda _: f"{reviewer} no longer reviews this application. Assign another reviewer.",
         then=lambda _: _url(application, "peer-review"),
+    )
+
+
+@login_required
+@require_http_methods(PAGE_METHODS)
+def document_withdraw(request: HttpRequest, application_id: int, document_id: int) -> HttpResponse:
+    application = _application(request, application_id)
+    document = Document.objects.readable_by(request.user).filter(case=application.case, pk=document_id).first()
+    if document is None:
+        raise Http404("Document not found.")
+    name = document.original_name
+    confirmation = Confirmation(
+        title=f"Withdraw “{name}”",
+        happens=(
+            "It leaves the application's documents and downloads for everyone but site staff, who keep it for the "
+            "record; the timeline says who withdrew it and why. The application changes, so every applicant signs "
+            "the new version. Attach the right file afterwards if one is needed."
+        ),
+        lasting="A withdrawn attachment cannot be put back; you would attach the file again.",
+        button="Withdraw the attachment",
+        back=_back(application, "attachments"),
+        reason="Why is it withdrawn?",
+    )
+    return confirm_page(
+        request,
+        confirmation,
+        allowed=lambda: application_document_withdrawable(
+            application=application, document=document, actor=request.user
+        ),
+        call=lambda reason: services.application_document_withdraw(
+            application=application, document=document, actor=request.user, reason=reason
+        ),
+        done=lambda _: f"“{name}” was withdrawn. Every applicant signs the new version.",
+        then=lambda _: _url(application, "attachments"),
     )

@@ -36,7 +36,9 @@ def _allowed_by_rules(transition, *, user: User, case) -> bool:
     return all(rule.check(user, case) for rule in declared.rules)
 
 
-def _draft_context(request: HttpRequest, application: Application, rights: set[str], bound: dict) -> dict:
+def _draft_context(
+    request: HttpRequest, application: Application, rights: set[str], documents: list, bound: dict
+) -> dict:
     user, case = request.user, application.case
     readiness = selectors.application_readiness(application=application)
     applicants = {org.id for org in selectors.applicant_organizations(application=application)}
@@ -55,6 +57,13 @@ def _draft_context(request: HttpRequest, application: Application, rights: set[s
     if context["editable"]:
         context["details_form"] = bound.get("details") or forms.DetailsForm(application=application)
         context["upload_form"] = bound.get("upload") or forms.UploadForm()
+        # An attachment is withdrawn by the organization that attached it (workflow.document_changes).
+        ours = {org.id for org in acting_organizations(user=user, case=case)}
+        context["withdrawable_documents"] = [
+            document
+            for document in documents
+            if document.organization_id in ours and document.withdrawn_at is None and document.redacted_at is None
+        ]
         start, end = application.project_start, application.project_end
         if start and end and end > start:
             lines = {line.year: line for line in application.budget_years.all()}
@@ -127,7 +136,7 @@ def application_context(request: HttpRequest, application: Application, bound: d
         next_deadline=selectors.application_next_deadline(application),
     )
     if stage == "draft":
-        context.update(_draft_context(request, application, rights, bound))
+        context.update(_draft_context(request, application, rights, context["documents"], bound))
     context.update(_review_context(request, application, staff, manager, bound))
     if manager and stage == "completeness_review":
         context["completeness_form"] = bound.get("completeness") or forms.CompletenessForm()
