@@ -35,6 +35,11 @@ def _members_page(organization: Organization) -> tuple[str, str]:
     return reverse("organization-members", args=[organization.pk]), f"the members of {organization}"
 
 
+def _members_back(organization: Organization) -> tuple[str, str]:
+    """The way back from a confirmation page: its breadcrumb and Cancel."""
+    return reverse("organization-members", args=[organization.pk]), f"Members of {organization}"
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """django-axes' answer to a locked-out sign-in (AXES_LOCKOUT_CALLABLE).
 
@@ -136,7 +141,7 @@ def membership_deactivate(request, organization_id: int, membership_id: int):
             happens=f"The invitation's link stops working: {user} does not join {organization}.",
             lasting="A withdrawn invitation cannot be accepted any more; you would invite them again.",
             button="Withdraw the invitation",
-            back=_members_page(organization),
+            back=_members_back(organization),
         )
     else:
         confirmation = Confirmation(
@@ -146,7 +151,7 @@ def membership_deactivate(request, organization_id: int, membership_id: int):
                 "what they did stay on the record, and an administrator can restore their access later."
             ),
             button="Remove access",
-            back=_members_page(organization),
+            back=_members_back(organization),
         )
 
     def done(changed: Membership) -> str:
@@ -224,7 +229,7 @@ def membership_reactivate(request, organization_id: int, membership_id: int):
         title=f"Restore the access of {user} to {organization}",
         happens=f"{user} sees {organization}'s work and acts for it again, as {membership.get_role_display()}.",
         button="Restore access",
-        back=_members_page(organization),
+        back=_members_back(organization),
         destructive=False,
     )
     return _confirm_membership_change(

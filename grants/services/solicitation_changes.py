@@ -9,7 +9,7 @@ from django.db import transaction
 from accounts.models import User
 from config.errors import Conflict, NotFound, ServiceError
 from grants.models import Category, Criterion, Solicitation
-from grants.services.solicitations import _draft, _managed, category_save
+from grants.services.solicitations import _draft, _managed, category_save, solicitation_manager_require
 
 CATEGORY_FIELDS = frozenset(
     {
@@ -25,6 +25,13 @@ CATEGORY_FIELDS = frozenset(
     }
 )
 CRITERION_FIELDS = frozenset({"title", "description", "weight"})
+
+
+def solicitation_draft_require(*, solicitation: Solicitation, actor: User, doing: str) -> None:
+    """What a change of a draft checks first (its pages ask it before offering the step): the actor manages the
+    solicitation, and it is still a draft."""
+    solicitation_manager_require(solicitation=solicitation, actor=actor)
+    _draft(solicitation, doing)
 
 
 @transaction.atomic

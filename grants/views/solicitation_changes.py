@@ -22,7 +22,7 @@ from config.refusals import refusal
 from grants import forms, services
 from grants.models import Category, Criterion, Solicitation
 from grants.services import solicitation_changes as changes
-from grants.services.solicitations import _draft, solicitation_manager_require
+from grants.services.solicitations import solicitation_manager_require
 from grants.views.common import form_action, render_page
 from grants.views.solicitations import _solicitation, _url
 
@@ -33,14 +33,11 @@ def _back(solicitation: Solicitation) -> tuple[str, str]:
     return _url(solicitation), solicitation.title
 
 
-def _managed_draft(solicitation: Solicitation, user) -> None:
-    """What the services check before changing a draft's parts, asked before their pages are shown."""
-    solicitation_manager_require(solicitation=solicitation, actor=user)
-    _draft(solicitation, "change its categories and criteria")
-
-
 def _part(solicitation: Solicitation, model, pk: int, user):
-    _managed_draft(solicitation, user)
+    """The draft's category or criterion a page changes, once the service's checks pass."""
+    changes.solicitation_draft_require(
+        solicitation=solicitation, actor=user, doing=f"change a {model._meta.verbose_name}"
+    )
     part = model.objects.filter(solicitation=solicitation, pk=pk).first()
     if part is None:
         raise NotFound(f"{model._meta.verbose_name.capitalize()} not found.")
@@ -174,7 +171,9 @@ def solicitation_delete(request: HttpRequest, solicitation_id: int) -> HttpRespo
     return confirm_page(
         request,
         confirmation,
-        allowed=lambda: _managed_draft(solicitation, request.user),
+        allowed=lambda: changes.solicitation_draft_require(
+            solicitation=solicitation, actor=request.user, doing="delete it"
+        ),
         call=lambda _: changes.solicitation_delete(solicitation=solicitation, actor=request.user),
         done=lambda _: f"The draft “{solicitation.title}” was deleted.",
         then=lambda _: reverse("grants-home"),
