@@ -4,7 +4,8 @@ page each (``config.confirm``), so no organization loses or gets access in one c
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
@@ -17,13 +18,6 @@ from workflow.participants import participant_removable, participant_restorable
 PAGE_METHODS = ["GET", "HEAD", "POST"]
 
 
-def _organization(organization_id: int) -> Organization:
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:
-        raise Http404("Organization not found.")
-    return organization
-
-
 def _members_section(partnership) -> str:
     return reverse("partnership-detail", args=[partnership.pk]) + "#members"
 
@@ -32,7 +26,7 @@ def _members_section(partnership) -> str:
 @require_http_methods(PAGE_METHODS)
 def member_remove(request: HttpRequest, partnership_id: int, organization_id: int) -> HttpResponse:
     partnership = _partnership(request, partnership_id)
-    organization = _organization(organization_id)
+    organization = get_object_or_404(Organization, pk=organization_id)
     confirmation = Confirmation(
         title=f"Remove {organization} from the partnership",
         happens=(
@@ -60,7 +54,7 @@ def member_remove(request: HttpRequest, partnership_id: int, organization_id: in
 @require_http_methods(PAGE_METHODS)
 def member_restore(request: HttpRequest, partnership_id: int, organization_id: int) -> HttpResponse:
     partnership = _partnership(request, partnership_id)
-    organization = _organization(organization_id)
+    organization = get_object_or_404(Organization, pk=organization_id)
     confirmation = Confirmation(
         title=f"Add {organization} back to the partnership",
         happens=(

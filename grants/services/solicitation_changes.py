@@ -11,19 +11,8 @@ from config.errors import Conflict, NotFound, ServiceError
 from grants.models import Category, Criterion, Solicitation
 from grants.services.solicitations import _draft, _managed, category_save, solicitation_manager_require
 
-CATEGORY_FIELDS = frozenset(
-    {
-        "code",
-        "title",
-        "description",
-        "award_ceiling",
-        "period_months",
-        "match_schedule",
-        "planning_required",
-        "planning_cap",
-        "planning_months",
-    }
-)
+# Every field a grant manager writes (everything but the keys).
+CATEGORY_FIELDS = frozenset(field.name for field in Category._meta.concrete_fields) - {"id", "solicitation"}
 CRITERION_FIELDS = frozenset({"title", "description", "weight"})
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import Organization, User
@@ -22,13 +23,6 @@ from workflow.participants import participant_removable, participant_restorable
 PAGE_METHODS = ["GET", "HEAD", "POST"]
 
 
-def _organization(organization_id: int) -> Organization:
-    organization = Organization.objects.filter(pk=organization_id).first()
-    if organization is None:
-        raise Http404("Organization not found.")
-    return organization
-
-
 def _back(application: Application, anchor: str) -> tuple[str, str]:
     return _url(application, anchor), application.case.title
 
@@ -36,7 +30,10 @@ def _back(application: Application, anchor: str) -> tuple[str, str]:
 @login_required
 @require_http_methods(PAGE_METHODS)
 def co_applicant_remove(request: HttpRequest, application_id: int, organization_id: int) -> HttpResponse:
-    application, organization = _application(request, application_id), _organization(organization_id)
+    application, organization = (
+        _application(request, application_id),
+        get_object_or_404(Organization, pk=organization_id),
+    )
     title = application.case.title
 
     def allowed() -> None:
@@ -70,7 +67,10 @@ def co_applicant_remove(request: HttpRequest, application_id: int, organization_
 @login_required
 @require_http_methods(PAGE_METHODS)
 def co_applicant_restore(request: HttpRequest, application_id: int, organization_id: int) -> HttpResponse:
-    application, organization = _application(request, application_id), _organization(organization_id)
+    application, organization = (
+        _application(request, application_id),
+        get_object_or_404(Organization, pk=organization_id),
+    )
 
     def allowed() -> None:
         co_applicant_changes_require(application=application, actor=request.user, doing="add a co-applicant back")

@@ -77,6 +77,12 @@ def test_api_delete_and_edit_outsider_404_viewer_403(with_parts, grant_manager, 
         f"{base}categories/{category.pk}/", {"description": "Client John Smith DOB 03/14/1980"}, format="json"
     )
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "client_information"
+    # Every field of a category, checked as when it was added (a 24-month project has two years of match).
+    url = f"{base}categories/{category.pk}/"
+    response = api_client(grant_manager).patch(url, {"match_schedule": [20, 20, 40]}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "match_schedule"
+    response = api_client(grant_manager).patch(url, {"match_schedule": [20, 40]}, format="json")
+    assert response.status_code == 200 and response.json()["match_schedule"] == [20, 40]
     response = api_client(grant_manager).patch(f"{base}criteria/{criterion.pk}/", {"weight": 25}, format="json")
     assert response.status_code == 200 and response.json()["weight"] == 25
     assert api_client(grant_manager).delete(base).status_code == 204
