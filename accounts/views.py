@@ -16,11 +16,12 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.module_loading import import_string
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors, services
 from accounts.forms import InviteForm, RoleForm
 from accounts.models import Membership, MembershipStatus, Organization
+from config.confirm import Confirmation, confirm_page
 from config.errors import Conflict, NotFound, ServiceError
 from config.forms import apply_error
 from config.refusals import REFUSALS, refusal
@@ -32,6 +33,11 @@ def _organization(request, organization_id: int) -> Organization:
 
 def _members_page(organization: Organization) -> tuple[str, str]:
     return reverse("organization-members", args=[organization.pk]), f"the members of {organization}"
+
+
+def _members_back(organization: Organization) -> tuple[str, str]:
+    """The way back from a confirmation page: its breadcrumb and Cancel."""
+    return reverse("organization-members", args=[organization.pk]), f"Members of {organization}"
 
 
 def lockout_response(request, original_response=None, credentials=None):
@@ -110,22 +116,50 @@ def membership_role_update(request, organization_id: int, membership_id: int):
     return redirect("organization-members", organization_id=organization_id)
 
 
+def _confirm_membership_change(request, membership: Membership, confirmation: Confirmation, *, call, done):
+    """Remove or restore a member's access on its confirmation page (``config.confirm``): only the organization's
+    admins see it; a refusal (the last admin) comes back on it."""
+    organization = membership.organization
+    return confirm_page(
+        request,
+        confirmation,
+        allowed=lambda: services.members_manage_require(actor=request.user, organization=organization),
+        call=lambda _: call(actor=request.user, membership=membership),
+        done=done,
+        then=lambda _: reverse("organization-members", args=[organization.pk]),
+    )
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_deactivate(request, organization_id: int, membership_id: int):
     membership = _membership(request, organization_id, membership_id)
-    try:
-        membership = services.membership_deactivate(actor=request.user, membership=membership)
-    except REFUSALS as error:
-        return refusal(request, error, back=_members_page(membership.organization))
-    except ServiceError as error:
-        messages.error(request, f"{membership.user}: {error.message}")
+    user, organization = membership.user, membership.organization
+    if membership.is_pending:
+        confirmation = Confirmation(
+            title=f"Withdraw the invitation of {user}",
+            happens=f"The invitation's link stops working: {user} does not join {organization}.",
+            lasting="A withdrawn invitation cannot be accepted any more; you would invite them again.",
+            button="Withdraw the invitation",
+            back=_members_back(organization),
+        )
     else:
-        if membership.status == MembershipStatus.WITHDRAWN:
-            messages.success(request, f"The invitation of {membership.user} was withdrawn.")
-        else:
-            messages.success(request, f"{membership.user} no longer has access to {membership.organization}.")
-    return redirect("organization-members", organization_id=organization_id)
+        confirmation = Confirmation(
+            title=f"Remove the access of {user} to {organization}",
+            happens=(
+                f"From their next page, {user} no longer sees {organization}'s work nor acts for it. Their account and "
+                "what they did stay on the record, and an administrator can restore their access later."
+            ),
+            button="Remove access",
+            back=_members_back(organization),
+        )
+
+    def done(changed: Membership) -> str:
+        if changed.status == MembershipStatus.WITHDRAWN:
+            return f"The invitation of {changed.user} was withdrawn."
+        return f"{changed.user} no longer has access to {changed.organization}."
+
+    return _confirm_membership_change(request, membership, confirmation, call=services.membership_deactivate, done=done)
 
 
 def _invitation(request, membership_id: int) -> Membership:
@@ -187,15 +221,21 @@ class InvitationPasswordView(PasswordResetConfirmView):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def membership_reactivate(request, organization_id: int, membership_id: int):
     membership = _membership(request, organization_id, membership_id)
-    try:
-        membership = services.membership_reactivate(actor=request.user, membership=membership)
-    except REFUSALS as error:
-        return refusal(request, error, back=_members_page(membership.organization))
-    except ServiceError as error:
-        messages.error(request, f"{membership.user}: {error.message}")
-    else:
-        messages.success(request, f"{membership.user} has access to {membership.organization} again.")
-    return redirect("organization-members", organization_id=organization_id)
+    user, organization = membership.user, membership.organization
+    confirmation = Confirmation(
+        title=f"Restore the access of {user} to {organization}",
+        happens=f"{user} sees {organization}'s work and acts for it again, as {membership.get_role_display()}.",
+        button="Restore access",
+        back=_members_back(organization),
+        destructive=False,
+    )
+    return _confirm_membership_change(
+        request,
+        membership,
+        confirmation,
+        call=services.membership_reactivate,
+        done=lambda changed: f"{changed.user} has access to {changed.organization} again.",
+    )

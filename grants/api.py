@@ -218,6 +218,8 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         "partial_update": EDIT,
         "budget": EDIT,
         "co_applicants": LEAD_ADMIN,
+        "co_applicant_remove": LEAD_ADMIN,
+        "co_applicant_restore": LEAD_ADMIN,
         "documents": EDIT,
         "readiness": VIEW,
         "sign": APPLICANT_ADMIN,
@@ -294,11 +296,38 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
     def co_applicants(self, request, pk=None):
         application = self.write_target()
         organization_id = self._input(s.OrganizationRefSerializer, application)["organization"]
+        organization = self._organization(application, organization_id)
+        services.co_applicant_add(application=application, organization=organization, actor=request.user)
+        return self._detail(application)
+
+    def _organization(self, application: Application, organization_id: int) -> Organization:
         organization = Organization.objects.filter(pk=organization_id).first()
         if organization is None:
             with self.input_of(application):
                 raise serializers.ValidationError({"organization": ["No such organization."]})
-        services.co_applicant_add(application=application, organization=organization, actor=request.user)
+        return organization
+
+    @extend_schema(request=s.CoApplicantRemoveSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="co-applicants/remove")
+    def co_applicant_remove(self, request, pk=None):
+        """The lead's admin takes a co-applicant added by mistake off a draft, saying why; its access ends at once
+        and every applicant signs again."""
+        application = self.write_target()
+        data = self._input(s.CoApplicantRemoveSerializer, application)
+        organization = self._organization(application, data["organization"])
+        services.co_applicant_remove(
+            application=application, organization=organization, actor=request.user, reason=data["reason"]
+        )
+        return self._detail(application)
+
+    @extend_schema(request=s.OrganizationRefSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="co-applicants/restore")
+    def co_applicant_restore(self, request, pk=None):
+        """Add back a co-applicant removed by mistake (the application is still a draft)."""
+        application = self.write_target()
+        organization_id = self._input(s.OrganizationRefSerializer, application)["organization"]
+        organization = self._organization(application, organization_id)
+        services.co_applicant_restore(application=application, organization=organization, actor=request.user)
         return self._detail(application)
 
     @extend_schema(request={"multipart/form-data": s.ApplicationUploadSerializer}, responses={201: DocumentSerializer})
@@ -385,7 +414,9 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         if reviewer is None:
             with self.input_of(application):
                 raise serializers.ValidationError({"reviewer": ["No user has this email."]})
-        review_changes.reviewer_remove(application=application, reviewer=reviewer, actor=request.user)
+        review_changes.reviewer_remove(
+            application=application, reviewer=reviewer, actor=request.user, reason=data["reason"]
+        )
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=s.ReviewDraftInputSerializer, responses=s.ReviewSerializer)

@@ -11,10 +11,14 @@ class GrantsConfig(AppConfig):
         from grants.awards import machine as award_machine
         from grants.redactions import register_redactables
         from grants.reminders import register_deadline_sources
+        from grants.rules import APPLICATION_KIND
         from grants.waiting import register_waiting
         from workflow.machines import registry
+        from workflow.participants import REMOVED_THROUGH_DOMAIN
 
         registry.register(machines.MACHINE)
+        # A co-applicant leaves a draft only: the applicants sign again (grants.services.co_applicant_remove).
+        REMOVED_THROUGH_DOMAIN[APPLICATION_KIND] = "the application's co-applicants, while it is a draft"
         registry.register(award_machine.MACHINE)
         register_deadline_sources()
         register_announcements()

@@ -11,6 +11,7 @@ from accounts.models import TIME_ZONE_CHOICES, Membership, Organization, Role
 from config.phi import GuardedFormMixin
 from grants.models import Category, DocumentKind, Program
 from grants.rules import CO_APPLICANT_KINDS, LEAD_KIND_CHOICES, accepted_type_names
+from grants.services.solicitations import PUBLISHED_EDITABLE
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S")
@@ -77,11 +78,41 @@ class CategoryForm(GuardedFormMixin, forms.Form):
         except ValueError:
             raise forms.ValidationError("Whole percents separated by commas, e.g. 20, 20, 40.") from None
 
+    @staticmethod
+    def initial_for(category: Category) -> dict:
+        """The edit page starts from the category as it is (its match schedule written as the field reads it)."""
+        names = ("code", "title", "description", "award_ceiling", "period_months", "planning_required")
+        initial = {name: getattr(category, name) for name in names}
+        return initial | {
+            "match_schedule": ", ".join(str(percent) for percent in category.match_schedule),
+            "planning_cap": category.planning_cap,
+            "planning_months": category.planning_months,
+        }
+
 
 class CriterionForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(max_length=200)
     description = forms.CharField(required=False, widget=SHORT_TEXT)
     weight = forms.IntegerField(help_text="The criterion is scored from 0 to its weight; weights add up to 100.")
+
+
+class SolicitationEditForm(SolicitationForm):
+    """The solicitation as it is. Once published, only what an amendment may change: wording, deadlines, review
+    period (``grants.services.solicitations.PUBLISHED_EDITABLE``); deadlines are wall-clock time in its zone."""
+
+    def __init__(self, *args, solicitation, **kwargs):
+        zone = ZoneInfo(solicitation.time_zone)
+        initial = {name: getattr(solicitation, name) for name in self.base_fields}
+        for name in ("grants_gov_deadline", "justgrants_deadline"):
+            initial[name] = timezone.make_naive(getattr(solicitation, name), zone)
+        super().__init__(*args, initial=initial, **kwargs)
+        if solicitation.is_published:
+            for name in [name for name in self.fields if name not in PUBLISHED_EDITABLE]:
+                del self.fields[name]
+        for name in ("grants_gov_deadline", "justgrants_deadline"):
+            self.fields[
+                name
+            ].help_text = f"Date and time, to the second, in {solicitation.time_zone.replace('_', ' ')} time."
 
 
 def _working_organizations(user) -> list[Organization]:

@@ -70,9 +70,20 @@ LEAD_WITHDRAWS = Rule("Only an admin of the lead applicant withdraws the applica
 GRANT_MANAGER = Rule("Only a BJA grant manager for this application does this.", manages_grant)
 BEFORE_DEADLINE = Guard("The JustGrants deadline has passed.", _before_deadline)
 
+
+def _describe_event(event) -> str | None:
+    """The application's own timeline words (a reviewer removed, read by BJA only); None leaves the engine's."""
+    if event.verb != "review.reviewer_removed":
+        return None
+    data, actor = event.data or {}, str(event.actor) if event.actor_id else "System"
+    sentence = f"{actor} removed {data.get('reviewer', 'a peer reviewer')} from the peer review"
+    return f"{sentence} — {data['reason']}" if data.get("reason") else f"{sentence}."
+
+
 MACHINE = Machine(
     kind=APPLICATION_KIND,
     label="JMHCP application",
+    describe_event=_describe_event,
     initial="draft",
     stages=[
         # Who acts next at each stage (workflow.routing): the queue and the hand-off notifications read it.

@@ -202,6 +202,10 @@ class OrganizationRefSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
 
 
+class CoApplicantRemoveSerializer(GuardedSerializerMixin, OrganizationRefSerializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why it is removed: kept in the timeline.")
+
+
 class ApplicationUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.CharField(max_length=40)
@@ -266,8 +270,9 @@ class ReviewDraftInputSerializer(GuardedSerializerMixin, serializers.Serializer)
     comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
 
-class ReviewerRemoveSerializer(serializers.Serializer):
+class ReviewerRemoveSerializer(GuardedSerializerMixin, serializers.Serializer):
     reviewer = serializers.EmailField()
+    reason = serializers.CharField(max_length=2000, help_text="Why they no longer review it: kept for BJA.")
 
 
 class ScoreSerializer(GuardedSerializerMixin, serializers.ModelSerializer):

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from grants.awards import views as w
+from grants.views import application_changes as ac
 from grants.views import applications as a
 from grants.views import reports as r
 from grants.views import solicitation_changes as sc
@@ -16,13 +17,24 @@ urlpatterns = [
     path("grants/solicitations/<int:solicitation_id>/criteria/", s.criterion_add, name="grants-criterion-add"),
     path("grants/solicitations/<int:solicitation_id>/deadlines/", s.deadlines_update, name="grants-deadlines"),
     path("grants/solicitations/<int:solicitation_id>/publish/", s.solicitation_publish, name="grants-publish"),
+    path("grants/solicitations/<int:solicitation_id>/edit/", sc.solicitation_edit, name="grants-solicitation-edit"),
     path(
         "grants/solicitations/<int:solicitation_id>/delete/", sc.solicitation_delete, name="grants-solicitation-delete"
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/categories/<int:category_id>/edit/",
+        sc.category_edit,
+        name="grants-category-edit",
     ),
     path(
         "grants/solicitations/<int:solicitation_id>/categories/<int:category_id>/delete/",
         sc.category_delete,
         name="grants-category-delete",
+    ),
+    path(
+        "grants/solicitations/<int:solicitation_id>/criteria/<int:criterion_id>/edit/",
+        sc.criterion_edit,
+        name="grants-criterion-edit",
     ),
     path(
         "grants/solicitations/<int:solicitation_id>/criteria/<int:criterion_id>/delete/",
@@ -43,14 +55,31 @@ urlpatterns = [
     path("grants/applications/<int:application_id>/details/", a.application_update, name="grants-details"),
     path("grants/applications/<int:application_id>/budget/", a.budget_update, name="grants-budget"),
     path("grants/applications/<int:application_id>/co-applicants/", a.co_applicant_add, name="grants-co-applicant"),
+    path(
+        "grants/applications/<int:application_id>/co-applicants/<int:organization_id>/remove/",
+        ac.co_applicant_remove,
+        name="grants-co-applicant-remove",
+    ),
+    path(
+        "grants/applications/<int:application_id>/co-applicants/<int:organization_id>/restore/",
+        ac.co_applicant_restore,
+        name="grants-co-applicant-restore",
+    ),
     path("grants/applications/<int:application_id>/documents/", a.document_upload, name="grants-upload"),
+    path(
+        "grants/applications/<int:application_id>/documents/<int:document_id>/withdraw/",
+        ac.document_withdraw,
+        name="grants-document-withdraw",
+    ),
     path("grants/applications/<int:application_id>/sign/", a.application_sign, name="grants-sign"),
     path("grants/applications/<int:application_id>/grants-gov/", a.grants_gov_record, name="grants-grants-gov"),
     path("grants/applications/<int:application_id>/submit/", a.application_submit, name="grants-submit"),
     path("grants/applications/<int:application_id>/completeness/", a.completeness_record, name="grants-completeness"),
     path("grants/applications/<int:application_id>/reviewers/", a.reviewer_assign, name="grants-assign"),
     path(
-        "grants/applications/<int:application_id>/reviewers/remove/", a.reviewer_remove, name="grants-reviewer-remove"
+        "grants/applications/<int:application_id>/reviewers/<int:reviewer_id>/remove/",
+        ac.reviewer_remove,
+        name="grants-reviewer-remove",
     ),
     path("grants/applications/<int:application_id>/declaration/", a.review_declare, name="grants-declare"),
     path("grants/applications/<int:application_id>/review/", a.review_submit, name="grants-review"),

@@ -141,12 +141,13 @@ class PartnershipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         member = partnerships.partnership_member_add(partnership=partnership, actor=request.user, **data)
         return Response(s.PartnershipMemberSerializer(member).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=s.MemberOrganizationSerializer, responses={204: None})
+    @extend_schema(request=s.MemberRemoveSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="members/remove")
     def member_remove(self, request, pk=None):
-        """The lead agency's admin removes a member added by mistake (never the lead); its access ends at once."""
+        """The lead agency's admin removes a member added by mistake (never the lead), saying why; its access ends
+        at once."""
         partnership = self.write_target()
-        data = self.write_input(s.MemberOrganizationSerializer, partnership)
+        data = self.write_input(s.MemberRemoveSerializer, partnership)
         members.partnership_member_remove(partnership=partnership, actor=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 

@@ -46,6 +46,10 @@ class MemberOrganizationSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=ORGANIZATIONS)
 
 
+class MemberRemoveSerializer(GuardedSerializerMixin, MemberOrganizationSerializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why it is removed: kept in the timeline.")
+
+
 class PartnershipSerializer(CaseFieldsSerializer, serializers.ModelSerializer):
     lead = serializers.IntegerField(
         source="case.organization_id", read_only=True, help_text=replaced_by("organization")

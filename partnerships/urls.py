@@ -15,12 +15,12 @@ urlpatterns = [
         name="agreement-title",
     ),
     path(
-        "partnerships/<int:partnership_id>/members/remove/",
+        "partnerships/<int:partnership_id>/members/<int:organization_id>/remove/",
         views_members.member_remove,
         name="partnership-member-remove",
     ),
     path(
-        "partnerships/<int:partnership_id>/members/restore/",
+        "partnerships/<int:partnership_id>/members/<int:organization_id>/restore/",
         views_members.member_restore,
         name="partnership-member-restore",
     ),

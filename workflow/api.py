@@ -41,6 +41,7 @@ from workflow.serializers import (
     MilestoneActionSerializer,
     MilestoneSerializer,
     ParticipantChangeSerializer,
+    ParticipantRemoveSerializer,
     ParticipantSerializer,
     RedactionResultSerializer,
     RedactionSerializer,
@@ -96,13 +97,14 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         case = self.get_object()
         return Response(ParticipantSerializer(case.participations.all(), many=True).data)
 
-    @extend_schema(request=ParticipantChangeSerializer, responses={204: None})
+    @extend_schema(request=ParticipantRemoveSerializer, responses={204: None})
     @action(detail=True, methods=["post"], url_path="participants/remove")
     def participant_remove(self, request, pk=None):
-        """The lead's admin removes a co-applicant or partner added by mistake (never the lead); access ends at once."""
+        """The lead's admin removes a co-applicant or partner added by mistake (never the lead), saying why; access
+        ends at once."""
         case = self.write_target()
-        data = self.write_input(ParticipantChangeSerializer, case)
-        participants.participant_remove(case=case, organization=data["organization"], actor=request.user)
+        data = self.write_input(ParticipantRemoveSerializer, case)
+        participants.participant_remove(case=case, actor=request.user, **data)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=ParticipantChangeSerializer, responses={201: ParticipantSerializer})

@@ -48,6 +48,11 @@ def _require_author(*, document: Document, actor: User) -> None:
         raise Conflict("This document has already been withdrawn.", code="withdrawn")
 
 
+def document_withdrawable(*, document: Document, actor: User) -> None:
+    """What a withdrawal checks before it writes, for a page that asks it before offering the step."""
+    _require_author(document=document, actor=actor)
+
+
 def _withdraw(*, document: Document, actor: User, reason: str, replaced_by: Document | None = None) -> Document:
     document.withdrawn_at = timezone.now()
     document.withdrawn_by = actor

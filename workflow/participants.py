@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import Membership, MembershipStatus, Organization, Role, User
-from config.errors import Conflict, NotAllowed, NotFound
+from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from workflow.access import MANAGE, case_require
 from workflow.models import Case, Event, Participant, ParticipantRole
 from workflow.services import event_record, participant_add
@@ -54,29 +54,51 @@ def _lock(case: Case) -> Case:
     return locked
 
 
-@transaction.atomic
-def participant_remove(
-    *, case: Case, organization: Organization, actor: User, data: dict | None = None, domain: bool = False
-) -> None:
-    """Take a co-applicant or partner off the case; its members lose access in the same commit.
-
-    `data` is what a domain app wants kept in the event to restore its own row later (a partnership member's role).
-    """
-    case = _lock(case)
+def participant_removable(*, case: Case, organization: Organization, actor: User) -> Participant:
+    """What a removal checks before it writes (a page asks it before offering the step): the actor is the lead's
+    admin, and the organization a co-applicant or partner of the case."""
     _require_lead_admin(case=case, actor=actor)
-    _require_door(case=case, domain=domain)
     participant = Participant.objects.filter(case=case, organization=organization).first()
     if participant is None:
         raise NotFound(f"{organization} does not take part in this case.", field="organization")
     if participant.role not in REMOVABLE:
         role = "lead organization" if participant.role == ParticipantRole.LEAD else "reviewing agency"
         raise Conflict(f"The {role} cannot be removed from the case.", field="organization", code="not_removable")
+    return participant
+
+
+@transaction.atomic
+def participant_remove(
+    *,
+    case: Case,
+    organization: Organization,
+    actor: User,
+    reason: str,
+    data: dict | None = None,
+    domain: bool = False,
+) -> None:
+    """Take a co-applicant or partner off the case; its members lose access in the same commit.
+
+    The reason is required and kept in the event (the timeline says why). `data` is what a domain app wants kept in
+    the event to restore its own row later (a partnership member's role).
+    """
+    case = _lock(case)
+    participant = participant_removable(case=case, organization=organization, actor=actor)
+    _require_door(case=case, domain=domain)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(f"Say why {organization} is removed.", field="reason", code="required")
     participant.delete()
     event_record(
         case=case,
         actor=actor,
         verb="participant.removed",
-        data={"organization": organization.name, "organization_id": organization.pk, "role": participant.role}
+        data={
+            "organization": organization.name,
+            "organization_id": organization.pk,
+            "role": participant.role,
+            "reason": reason,
+        }
         | (data or {}),
     )
 
@@ -94,11 +116,18 @@ def participant_removal(*, case: Case, organization: Organization) -> Event | No
 def participant_restore(*, case: Case, organization: Organization, actor: User, domain: bool = False) -> Participant:
     """Add back an organization removed by mistake, in the role it had."""
     case = _lock(case)
-    _require_lead_admin(case=case, actor=actor)
+    removal = participant_restorable(case=case, organization=organization, actor=actor)
     _require_door(case=case, domain=domain)
+    return participant_add(case=case, organization=organization, role=removal.data["role"], actor=actor)
+
+
+def participant_restorable(*, case: Case, organization: Organization, actor: User) -> Event:
+    """What a restore checks before it writes: the actor is the lead's admin, the organization was removed and is
+    not back. Returns the removal's event, which holds the role it had."""
+    _require_lead_admin(case=case, actor=actor)
     removal = participant_removal(case=case, organization=organization)
     if removal is None:
         raise NotFound(f"{organization} was never removed from this case.", field="organization")
     if Participant.objects.filter(case=case, organization=organization).exists():
         raise Conflict(f"{organization} already takes part in this case.", field="organization", code="duplicate")
-    return participant_add(case=case, organization=organization, role=removal.data["role"], actor=actor)
+    return removal

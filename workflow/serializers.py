@@ -232,6 +232,10 @@ class ParticipantChangeSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
 
 
+class ParticipantRemoveSerializer(GuardedSerializerMixin, ParticipantChangeSerializer):
+    reason = serializers.CharField(max_length=2000, help_text="Why it is removed: kept in the timeline.")
+
+
 class GrantSerializer(serializers.Serializer):
     email = serializers.EmailField()
     permission = serializers.ChoiceField(choices=sorted(GRANT_ACTIONS))

@@ -3,9 +3,12 @@
 from grants.services.applications import (
     application_create,
     application_document_upload,
+    application_document_withdraw,
     application_update,
     budget_set,
     co_applicant_add,
+    co_applicant_remove,
+    co_applicant_restore,
 )
 from grants.services.decisions import decision_record
 from grants.services.reviews import review_declare, review_submit, reviewer_assign
@@ -27,12 +30,15 @@ from grants.services.submission import (
 __all__ = [
     "application_create",
     "application_document_upload",
+    "application_document_withdraw",
     "application_sign",
     "application_submit",
     "application_update",
     "budget_set",
     "category_add",
     "co_applicant_add",
+    "co_applicant_remove",
+    "co_applicant_restore",
     "completeness_record",
     "criterion_add",
     "decision_record",

@@ -30,7 +30,7 @@ from grants.services.common import (
 )
 from grants.validation import YearLine, amount_problem, budget_problems, period_problem
 from reminders.services.handoffs import waiting_refresh
-from workflow import documents, services
+from workflow import document_changes, documents, participants, services
 from workflow.access import EDIT, MANAGE, case_require
 from workflow.models import Document, ParticipantRole, Visibility
 
@@ -209,6 +209,45 @@ def co_applicant_add(*, application: Application, organization: Organization, ac
 
 
 @transaction.atomic
+def co_applicant_remove(
+    *, application: Application, organization: Organization, actor: User, reason: str
+) -> Application:
+    """The lead's admin takes a co-applicant added by mistake off a draft, saying why; its staff lose access at once.
+
+    What the applicants certify changed: every signature given so far is for an older version."""
+    application = _co_applicants_changing(application, actor, "remove a co-applicant")
+    participants.participant_remove(
+        case=application.case, organization=organization, actor=actor, reason=reason, domain=True
+    )
+    content_changed(application)
+    return application
+
+
+@transaction.atomic
+def co_applicant_restore(*, application: Application, organization: Organization, actor: User) -> Application:
+    """Add back a co-applicant removed by mistake, while the application is a draft (it signs again)."""
+    application = _co_applicants_changing(application, actor, "add a co-applicant back")
+    _co_applicant_kind(organization)
+    participants.participant_restore(case=application.case, organization=organization, actor=actor, domain=True)
+    content_changed(application)
+    return application
+
+
+def _co_applicants_changing(application: Application, actor: User, doing: str) -> Application:
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    co_applicant_changes_require(application=application, actor=actor, doing=doing)
+    return application
+
+
+def co_applicant_changes_require(*, application: Application, actor: User, doing: str) -> None:
+    """Who changes the co-applicants, and when: the lead's admin, while the application is a draft."""
+    refusal = "Only an admin of the lead applicant changes the co-applicants."
+    case_require(user=actor, case=application.case, action=MANAGE, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    refuse_unless(administers_lead(actor, application.case), refusal)
+    expect_stage(application, ("draft",), doing)
+
+
+@transaction.atomic
 def application_document_upload(*, application: Application, actor: User, upload: UploadedFile, kind: str) -> Document:
     """Attach a document of one of the application's kinds, in a file type that kind accepts."""
     application = case_object_lock(application, related=APPLICATION_RELATED)
@@ -231,3 +270,27 @@ def application_document_upload(*, application: Application, actor: User, upload
     )
     content_changed(application)
     return document
+
+
+def application_document_withdrawable(*, application: Application, document: Document, actor: User) -> None:
+    """Who withdraws an attachment, and when: the organization that attached it, while the application is a draft."""
+    refusal = "Only the applicants' staff withdraw attachments."
+    case_require(user=actor, case=application.case, action=EDIT, message=refusal, not_found=APPLICATION_NOT_FOUND)
+    if document.case_id != application.case_id:
+        raise NotFound("Document not found.")
+    expect_stage(application, ("draft",), "withdraw an attachment")
+    document_changes.document_withdrawable(document=document, actor=actor)
+
+
+@transaction.atomic
+def application_document_withdraw(
+    *, application: Application, document: Document, actor: User, reason: str
+) -> Document:
+    """Withdraw an attachment of a draft, saying why; it leaves the lists and downloads (site staff keep it).
+
+    What the applicants certify changed: every signature given so far is for an older version."""
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    application_document_withdrawable(application=application, document=document, actor=actor)
+    withdrawn = document_changes.document_withdraw(document=document, actor=actor, reason=reason)
+    content_changed(application)
+    return withdrawn

@@ -55,18 +55,15 @@ def review_draft_save(
     return assignment
 
 
-@transaction.atomic
-def reviewer_remove(*, application: Application, reviewer: User, actor: User) -> None:
-    """The grant manager takes a reviewer who has not submitted off the application; their access ends at once.
-
-    Another reviewer is then assigned as usual (``reviewer_assign``). A submitted review stays: it is the record.
-    """
-    application = case_object_lock(application, related=APPLICATION_RELATED)
+def reviewer_removable(*, application: Application, reviewer: User, actor: User, lock: bool = False):
+    """What a removal checks before it writes (the page asks it before offering the step): the actor manages the
+    grant, the application is in review, and the reviewer's assignment is not final. Returns the assignment."""
     refusal = "Only a BJA grant manager removes peer reviewers."
     case_require(user=actor, case=application.case, action=MANAGE, message=refusal, not_found=APPLICATION_NOT_FOUND)
     refuse_unless(manages_grant(actor, application.case), refusal)
     expect_stage(application, ASSIGNABLE_STAGES, "remove a peer reviewer")
-    assignment = ReviewAssignment.objects.select_for_update().filter(application=application, reviewer=reviewer).first()
+    assignments = ReviewAssignment.objects.select_for_update() if lock else ReviewAssignment.objects
+    assignment = assignments.filter(application=application, reviewer=reviewer).first()
     if assignment is None:
         raise NotFound(f"{reviewer} is not assigned to this application.", field="reviewer")
     if assignment.status not in (AssignmentStatus.ASSIGNED, AssignmentStatus.DECLARED):
@@ -75,6 +72,21 @@ def reviewer_remove(*, application: Application, reviewer: User, actor: User) ->
             field="reviewer",
             code="review_final",
         )
+    return assignment
+
+
+@transaction.atomic
+def reviewer_remove(*, application: Application, reviewer: User, actor: User, reason: str) -> None:
+    """The grant manager takes a reviewer who has not submitted off the application, saying why; their access ends
+    at once.
+
+    Another reviewer is then assigned as usual (``reviewer_assign``). A submitted review stays: it is the record.
+    """
+    application = case_object_lock(application, related=APPLICATION_RELATED)
+    assignment = reviewer_removable(application=application, reviewer=reviewer, actor=actor, lock=True)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(f"Say why {reviewer} no longer reviews this application.", field="reason", code="required")
     assignment_id = assignment.pk
     assignment.delete()
     # The same door as every grant: the reviewer's right to see and score the application ends in this commit.
@@ -83,6 +95,6 @@ def reviewer_remove(*, application: Application, reviewer: User, actor: User) ->
         case=application.case,
         actor=actor,
         verb="review.reviewer_removed",
-        data={"assignment": assignment_id},
+        data={"assignment": assignment_id, "reviewer": str(reviewer), "reason": reason},
         audience=Audience.REVIEWERS,
     )

@@ -9,10 +9,18 @@ from django.db import transaction
 from accounts.models import User
 from config.errors import Conflict, NotFound, ServiceError
 from grants.models import Category, Criterion, Solicitation
-from grants.services.solicitations import _draft, _managed
+from grants.services.solicitations import _draft, _managed, category_save, solicitation_manager_require
 
-CATEGORY_FIELDS = frozenset({"code", "title", "description", "award_ceiling", "period_months"})
+# Every field a grant manager writes (everything but the keys).
+CATEGORY_FIELDS = frozenset(field.name for field in Category._meta.concrete_fields) - {"id", "solicitation"}
 CRITERION_FIELDS = frozenset({"title", "description", "weight"})
+
+
+def solicitation_draft_require(*, solicitation: Solicitation, actor: User, doing: str) -> None:
+    """What a change of a draft checks first (its pages ask it before offering the step): the actor manages the
+    solicitation, and it is still a draft."""
+    solicitation_manager_require(solicitation=solicitation, actor=actor)
+    _draft(solicitation, doing)
 
 
 @transaction.atomic
@@ -34,12 +42,14 @@ def _child(model, *, solicitation: Solicitation, pk: int, actor: User, doing: st
     return child
 
 
-def _edit(child, allowed: frozenset, fields: dict):
+def _edit(child, allowed: frozenset, fields: dict, save=None):
     unknown = set(fields) - allowed
     if unknown:
         raise ServiceError(f"Unknown fields: {', '.join(sorted(unknown))}.", code="unknown_field")
     for name, value in fields.items():
         setattr(child, name, value)
+    if save is not None:
+        return save(child)
     child.full_clean()
     child.save()
     return child
@@ -47,8 +57,9 @@ def _edit(child, allowed: frozenset, fields: dict):
 
 @transaction.atomic
 def category_update(*, solicitation: Solicitation, category_id: int, actor: User, **fields) -> Category:
+    """Any of the category's fields, checked as when it was added (match schedule, planning phase, unique code)."""
     category = _child(Category, solicitation=solicitation, pk=category_id, actor=actor, doing="change a category")
-    return _edit(category, CATEGORY_FIELDS, fields)
+    return _edit(category, CATEGORY_FIELDS, fields, save=category_save)
 
 
 @transaction.atomic

@@ -108,6 +108,12 @@ def solicitation_update(*, solicitation: Solicitation, actor: User, **fields) ->
             code="published",
             field=sorted(refused)[0],
         )
+    zone = fields.get("time_zone", solicitation.time_zone)
+    for name in ("grants_gov_deadline", "justgrants_deadline"):
+        if fields.get(name) is not None:
+            # Typed without an offset (a page's wall-clock time): compared as the deadline it means, so an unchanged
+            # deadline is not announced as an amendment.
+            fields[name] = _in_zone(fields[name], zone)
     changed = sorted(name for name, value in fields.items() if getattr(solicitation, name) != value)
     for name, value in fields.items():
         setattr(solicitation, name, value)
@@ -139,11 +145,8 @@ def _schedule(schedule, period_months: int) -> list[int]:
     return schedule
 
 
-@transaction.atomic
-def category_add(*, solicitation: Solicitation, actor: User, **fields) -> Category:
-    solicitation = _managed(solicitation, actor)
-    _draft(solicitation, "add a category")
-    category = Category(solicitation=solicitation, **fields)
+def category_save(category: Category) -> Category:
+    """Check a new or changed category of a draft, then save it: the same rules when added and when edited."""
     category.match_schedule = _schedule(category.match_schedule, category.period_months or 0)
     if category.planning_cap is not None and category.planning_cap > (category.award_ceiling or Decimal(0)):
         raise ServiceError("The planning cap cannot exceed the award ceiling.", field="planning_cap", code="invalid")
@@ -151,11 +154,19 @@ def category_add(*, solicitation: Solicitation, actor: User, **fields) -> Catego
         raise ServiceError(
             "The planning phase cannot be longer than the period of performance.", field="planning_months"
         )
-    if solicitation.categories.filter(code=category.code).exists():
+    others = Category.objects.filter(solicitation_id=category.solicitation_id, code=category.code)
+    if others.exclude(pk=category.pk).exists():
         raise Conflict(f"Category {category.code} already exists.", field="code", code="duplicate")
     category.full_clean()
     category.save()
     return category
+
+
+@transaction.atomic
+def category_add(*, solicitation: Solicitation, actor: User, **fields) -> Category:
+    solicitation = _managed(solicitation, actor)
+    _draft(solicitation, "add a category")
+    return category_save(Category(solicitation=solicitation, **fields))
 
 
 @transaction.atomic

@@ -11,11 +11,20 @@ from accounts.models import Role, User
 from grants import forms, selectors
 from grants.machines import DEDICATED
 from grants.models import Application, AssignmentStatus, Award, Decision
-from grants.rules import administers_lead, manages_grant, on_time, project_years, reviewing_staff, works_for_lead
+from grants.rules import (
+    APPLICANT_ROLES,
+    administers_lead,
+    manages_grant,
+    on_time,
+    project_years,
+    reviewing_staff,
+    works_for_lead,
+)
 from grants.services.reviews import ASSIGNABLE_STAGES
 from grants.views.common import render_page
 from workflow.access import EDIT, MANAGE, acting_organizations
 from workflow.machines import registry
+from workflow.models import Event
 from workflow.views import case_page_context
 
 # Applicants read the timeline too: who reviews and who was granted what stays with BJA.
@@ -27,7 +36,9 @@ def _allowed_by_rules(transition, *, user: User, case) -> bool:
     return all(rule.check(user, case) for rule in declared.rules)
 
 
-def _draft_context(request: HttpRequest, application: Application, rights: set[str], bound: dict) -> dict:
+def _draft_context(
+    request: HttpRequest, application: Application, rights: set[str], documents: list, bound: dict
+) -> dict:
     user, case = request.user, application.case
     readiness = selectors.application_readiness(application=application)
     applicants = {org.id for org in selectors.applicant_organizations(application=application)}
@@ -46,14 +57,31 @@ def _draft_context(request: HttpRequest, application: Application, rights: set[s
     if context["editable"]:
         context["details_form"] = bound.get("details") or forms.DetailsForm(application=application)
         context["upload_form"] = bound.get("upload") or forms.UploadForm()
+        # An attachment is withdrawn by the organization that attached it (workflow.document_changes).
+        ours = {org.id for org in acting_organizations(user=user, case=case)}
+        context["withdrawable_documents"] = [
+            document
+            for document in documents
+            if document.organization_id in ours and document.withdrawn_at is None and document.redacted_at is None
+        ]
         start, end = application.project_start, application.project_end
         if start and end and end > start:
             lines = {line.year: line for line in application.budget_years.all()}
             context["budget_form"] = bound.get("budget") or forms.BudgetForm(
                 years=project_years(start, end), lines=lines
             )
+    participants = list(case.participations.all())  # Prefetched for the page's summary.
+    context["applicant_participants"] = [p for p in participants if p.role in APPLICANT_ROLES]
     if administers_lead(user, case):
         context["co_applicant_form"] = bound.get("co_applicant") or forms.CoApplicantForm(exclude=applicants)
+        # The lead's admin removes a co-applicant added by mistake and adds a removed one back (draft only).
+        context["can_change_co_applicants"] = True
+        current = {p.organization_id for p in participants}
+        removals = Event.objects.filter(case=case, verb="participant.removed").order_by("-created_at", "-id")
+        latest = {}
+        for event in removals.only("data"):
+            latest.setdefault(event.data.get("organization_id"), event.data)
+        context["removed_co_applicants"] = [data for key, data in latest.items() if key not in current]
     return context
 
 
@@ -108,7 +136,7 @@ def application_context(request: HttpRequest, application: Application, bound: d
         next_deadline=selectors.application_next_deadline(application),
     )
     if stage == "draft":
-        context.update(_draft_context(request, application, rights, bound))
+        context.update(_draft_context(request, application, rights, context["documents"], bound))
     context.update(_review_context(request, application, staff, manager, bound))
     if manager and stage == "completeness_review":
         context["completeness_form"] = bound.get("completeness") or forms.CompletenessForm()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -333,22 +333,3 @@ def decision_award(request: HttpRequest, application_id: int) -> HttpResponse:
 @require_POST
 def decision_not_funded(request: HttpRequest, application_id: int) -> HttpResponse:
     return _decide(request, application_id, Outcome.NOT_FUNDED)
-
-
-@login_required
-@require_POST
-def reviewer_remove(request: HttpRequest, application_id: int) -> HttpResponse:
-    """The grant manager takes a silent reviewer off the application (then assigns another)."""
-    given = str(request.POST.get("reviewer", ""))
-    reviewer = User.objects.filter(pk=int(given)).first() if given.isdigit() else None
-    if reviewer is None:
-        raise Http404("Reviewer not found.")
-    return _button_action(
-        request,
-        application_id,
-        call=lambda application: review_changes.reviewer_remove(
-            application=application, reviewer=reviewer, actor=request.user
-        ),
-        done=lambda _: f"{reviewer} no longer reviews this application. Assign another reviewer.",
-        anchor="peer-review",
-    )

@@ -63,6 +63,8 @@ def _detail_context(request: HttpRequest, solicitation: Solicitation, bound: dic
         "reports": selectors.reports_allowed(user=user, solicitation=solicitation),
         "is_open": solicitation.is_published and solicitation.justgrants_deadline >= timezone.now(),
         "start_form": start if start.can_lead else None,
+        # The grant manager edits and deletes a draft's categories and criteria; a published one's are fixed.
+        "can_change_parts": manager and not solicitation.is_published,
     }
     if manager and not solicitation.is_published:
         # Both forms have a "title": the prefixes keep their element ids (and so their labels) apart.

@@ -11,14 +11,20 @@ from workflow.participants import participant_removal, participant_remove, parti
 
 
 @transaction.atomic
-def partnership_member_remove(*, partnership: Partnership, organization: Organization, actor: User) -> None:
-    """The member and its case participant go together; its staff lose access to the partnership at once."""
+def partnership_member_remove(
+    *, partnership: Partnership, organization: Organization, actor: User, reason: str
+) -> None:
+    """The member and its case participant go together; its staff lose access to the partnership at once.
+
+    The reason is required; the timeline keeps it."""
     member = PartnershipMember.objects.filter(partnership=partnership, organization=organization).first()
     if member is None:
         raise NotFound(f"{organization} is not a member of this partnership.", field="organization")
     kept = {"member_role": member.role, "responsibilities": member.responsibilities}
     # The generic service checks the actor (the lead's admin) and refuses the lead before anything is deleted.
-    participant_remove(case=partnership.case, organization=organization, actor=actor, data=kept, domain=True)
+    participant_remove(
+        case=partnership.case, organization=organization, actor=actor, reason=reason, data=kept, domain=True
+    )
     member.delete()
 
 

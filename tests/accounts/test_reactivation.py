@@ -60,3 +60,30 @@ def test_page_restores_access(organization, admin, outsider, viewer, removed):
     assert "Restore access" in page
     assert client_for(admin).post(url).status_code == 302
     assert Membership.objects.get(pk=removed.pk).is_active
+
+
+def test_removing_and_restoring_access_are_confirmed_on_their_own_pages(organization, admin, member, outsider, viewer):
+    membership = Membership.objects.get(user=member)
+    members = f"/organizations/{organization.pk}/members/"
+    remove, restore = f"{members}{membership.pk}/deactivate/", f"{members}{membership.pk}/reactivate/"
+    client = client_for(admin)
+    assert f'href="{remove}"' in client.get(members).content.decode(), "a link to the confirmation, not a button"
+    for url in (remove, restore):
+        assert client_for(outsider).get(url).status_code == 404
+        assert client_for(viewer).get(url).status_code == 403
+    page = client.get(remove).content.decode()
+    assert "no longer sees" in page and "Remove access" in page
+    assert Membership.objects.get(pk=membership.pk).is_active, "showing the page changes nothing"
+    assert client.post(remove).status_code == 302
+    assert not Membership.objects.get(pk=membership.pk).is_active
+    assert f'href="{restore}"' in client.get(members).content.decode()
+    assert "acts for it again" in client.get(restore).content.decode()
+    assert client.post(restore).status_code == 302
+    assert Membership.objects.get(pk=membership.pk).is_active
+
+
+def test_the_last_admin_is_refused_on_the_confirmation_page(organization, admin):
+    own = Membership.objects.get(user=admin)
+    response = client_for(admin).post(f"/organizations/{organization.pk}/members/{own.pk}/deactivate/")
+    assert response.status_code == 409 and "at least one active administrator" in response.content.decode()
+    assert Membership.objects.get(pk=own.pk).is_active

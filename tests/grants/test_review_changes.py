@@ -64,12 +64,13 @@ def test_a_draft_is_kept_for_the_reviewer_alone_and_submitted_later(declared, re
 
 def test_the_grant_manager_replaces_a_silent_reviewer(declared, grant_manager, reviewer, reviewer2):
     assert case_rights(user=reviewer, case=declared.case)
-    reviewer_remove(application=declared, reviewer=reviewer, actor=grant_manager)
+    reviewer_remove(application=declared, reviewer=reviewer, actor=grant_manager, reason="No answer in three weeks")
     assert case_rights(user=reviewer, case=declared.case) == set()
     assert not CaseUserPermission.objects.filter(user=reviewer).exists()
     assert page_client(reviewer).get(f"/grants/applications/{declared.pk}/").status_code == 404
     event = Event.objects.get(case=declared.case, verb="review.reviewer_removed")
     assert event.actor == grant_manager and event.audience == "reviewers"
+    assert event.data["reason"] == "No answer in three weeks"
     services.reviewer_assign(application=declared, reviewer=reviewer2, actor=grant_manager)
     assert [a.reviewer for a in ReviewAssignment.objects.filter(application=declared)] == [reviewer2]
 
@@ -77,13 +78,17 @@ def test_the_grant_manager_replaces_a_silent_reviewer(declared, grant_manager, r
 def test_a_submitted_review_stays_and_only_the_grant_manager_removes(
     declared, grant_manager, bja_viewer, reviewer, admin
 ):
+    why = "No answer"
     with pytest.raises(NotAllowed):
-        reviewer_remove(application=declared, reviewer=reviewer, actor=bja_viewer)
+        reviewer_remove(application=declared, reviewer=reviewer, actor=bja_viewer, reason=why)
     with pytest.raises(NotAllowed):
-        reviewer_remove(application=declared, reviewer=reviewer, actor=admin)
+        reviewer_remove(application=declared, reviewer=reviewer, actor=admin, reason=why)
+    with pytest.raises(ServiceError) as refused:
+        reviewer_remove(application=declared, reviewer=reviewer, actor=grant_manager, reason=" ")
+    assert refused.value.field == "reason"
     services.review_submit(application=declared, actor=reviewer, scores=flow.scores_for(declared, Decimal("0.5")))
     with pytest.raises(Conflict) as refused:
-        reviewer_remove(application=declared, reviewer=reviewer, actor=grant_manager)
+        reviewer_remove(application=declared, reviewer=reviewer, actor=grant_manager, reason=why)
     assert refused.value.code == "review_final"
     assert len(selectors.reviews_visible(application=declared, user=grant_manager)) == 1
 
@@ -102,6 +107,9 @@ def test_api_draft_and_removal(declared, reviewer, grant_manager):
     )
     assert response.status_code == 200, response.content
     response = api_client(grant_manager).post(url + "reviewers/remove/", {"reviewer": reviewer.email}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "reason"
+    sent = {"reviewer": reviewer.email, "reason": "No answer in three weeks"}
+    response = api_client(grant_manager).post(url + "reviewers/remove/", sent, format="json")
     assert response.status_code == 204
     assert api_client(reviewer).get(url).status_code == 404
 
@@ -111,7 +119,7 @@ def test_outsider_gets_404_and_viewer_cannot_write(declared, reviewer, outsider,
     assert_access_rules(
         read_url=url,
         writes=[
-            Write("post", url + "reviewers/remove/", {"reviewer": reviewer.email}),
+            Write("post", url + "reviewers/remove/", {"reviewer": reviewer.email, "reason": "No answer"}),
             Write("post", url + "review/draft/", {"scores": {}}),
         ],
         outsider=outsider,
@@ -122,7 +130,7 @@ def test_outsider_gets_404_and_viewer_cannot_write(declared, reviewer, outsider,
     assert_access_rules(
         read_url=base,
         writes=[
-            Write("post", base + "reviewers/remove/", {"reviewer": reviewer.pk}),
+            Write("post", base + f"reviewers/{reviewer.pk}/remove/", {"reason": "No answer"}),
             Write("post", base + "review/", {"save_draft": "1"}),
         ],
         outsider=outsider,
@@ -142,5 +150,25 @@ def test_pages_save_a_draft_and_remove_a_reviewer(declared, reviewer, grant_mana
     assert ReviewAssignment.objects.get(reviewer=reviewer).draft["scores"][str(criterion.pk)]["comment"] == "So far"
     page = page_client(grant_manager).get(base).content.decode()
     assert "Remove this reviewer" in page and "So far" not in page
-    assert page_client(grant_manager).post(base + "reviewers/remove/", {"reviewer": reviewer.pk}).status_code == 302
+    response = page_client(grant_manager).post(base + f"reviewers/{reviewer.pk}/remove/", {"reason": "No answer"})
+    assert response.status_code == 302
     assert not ReviewAssignment.objects.filter(reviewer=reviewer).exists()
+
+
+def test_the_remove_page_confirms_and_asks_why(declared, grant_manager, reviewer, bja_viewer, outsider, admin):
+    url = f"/grants/applications/{declared.pk}/reviewers/{reviewer.pk}/remove/"
+    manager = page_client(grant_manager)
+    page = manager.get(f"/grants/applications/{declared.pk}/").content.decode()
+    assert f'href="{url}"' in page, "a link to the confirmation, not a button"
+    for user, status in ((outsider, 404), (bja_viewer, 403), (admin, 403)):
+        assert page_client(user).get(url).status_code == status
+        assert page_client(user).post(url, {"reason": "No answer"}).status_code == status
+    confirm = manager.get(url).content.decode()
+    assert "no longer reviews" in confirm and "Their draft scores and comments, if any, are deleted" in confirm
+    refused = manager.post(url, {"reason": ""})
+    assert refused.status_code == 400 and 'id="id_reason-error"' in refused.content.decode()
+    assert ReviewAssignment.objects.filter(application=declared, reviewer=reviewer).exists()
+    response = manager.post(url, {"reason": "No answer in three weeks"})
+    assert response.status_code == 302 and response["Location"].endswith("#peer-review")
+    assert page_client(reviewer).get(f"/grants/applications/{declared.pk}/").status_code == 404
+    assert "No answer in three weeks" in manager.get(f"/grants/applications/{declared.pk}/").content.decode()

@@ -153,7 +153,9 @@ def event_sentence(event: Event, case: Case, visible_document_ids=()) -> str:
     if verb == "document.redacted":
         return _with_text(f"{actor} redacted a document that carried client information", data.get("reason", ""))
     if verb == "participant.removed":
-        return f"{actor} removed {data.get('organization', 'an organization')} from the case."
+        return _with_text(
+            f"{actor} removed {data.get('organization', 'an organization')} from the case", data.get("reason", "")
+        )
     if verb.endswith(".corrected"):
         thing = verb.split(".")[0].replace("_", " ")
         return _with_text(f"{actor} corrected the {thing}'s {data.get('field', 'text')}", data.get("text", ""))

@@ -1,0 +1,69 @@
+"""An attachment uploaded by mistake: the organization that attached it withdraws it from the draft on a
+confirmation page, saying why; it leaves the lists and downloads, and every applicant signs the new version."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from config.errors import NotAllowed, NotFound
+from grants import services
+from grants.models import Application
+from tests.grants import flow
+from workflow.models import Document, Event
+
+WHY = "The unsigned version; the signed one follows"
+
+
+def page_client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def attached(application, admin):
+    return services.application_document_upload(
+        application=application, actor=admin, upload=flow.pdf("letters.pdf"), kind="program_narrative"
+    )
+
+
+def test_the_organization_that_attached_it_withdraws_it_and_the_applicants_sign_again(
+    application, attached, admin, bh_admin
+):
+    revision = Application.objects.get(pk=application.pk).revision
+    with pytest.raises(NotAllowed):  # The co-applicant works on the draft too, but did not attach it.
+        services.application_document_withdraw(application=application, document=attached, actor=bh_admin, reason=WHY)
+    services.application_document_withdraw(application=application, document=attached, actor=admin, reason=WHY)
+    assert Document.objects.get(pk=attached.pk).withdrawn_at is not None
+    assert Application.objects.get(pk=application.pk).revision == revision + 1, "signatures so far are void"
+    assert Event.objects.get(case=application.case, verb="document.withdrawn").data["reason"] == WHY
+    with pytest.raises(NotFound):  # Withdrawn: out of everyone's sight but site staff's.
+        services.application_document_withdraw(application=application, document=attached, actor=admin, reason=WHY)
+
+
+def test_the_withdraw_page(application, attached, admin, bh_admin, viewer, outsider):
+    detail = f"/grants/applications/{application.pk}/"
+    url = f"{detail}documents/{attached.pk}/withdraw/"
+    lead = page_client(admin)
+    assert f'href="{url}"' in lead.get(detail).content.decode(), "a link to the confirmation, not a button"
+    assert url not in page_client(bh_admin).get(detail).content.decode(), "not the co-applicant's to withdraw"
+    for user, status in ((outsider, 404), (viewer, 403), (bh_admin, 403)):
+        assert page_client(user).get(url).status_code == status
+        assert page_client(user).post(url, {"reason": WHY}).status_code == status
+    confirm = lead.get(url).content.decode()
+    assert "everyone but site staff" in confirm and "A withdrawn attachment cannot be put back" in confirm
+    refused = lead.post(url, {"reason": ""})
+    assert refused.status_code == 400 and 'id="id_reason-error"' in refused.content.decode()
+    assert Document.objects.get(pk=attached.pk).withdrawn_at is None, "nothing changed"
+    response = lead.post(url, {"reason": WHY})
+    assert response.status_code == 302 and response["Location"].endswith("#attachments")
+    assert Document.objects.get(pk=attached.pk).withdrawn_at is not None
+    assert page_client(bh_admin).get(f"/cases/{application.case_id}/documents/{attached.pk}/").status_code == 404
+
+
+def test_not_once_the_application_is_submitted(application, attached, admin, bh_admin):
+    submitted = flow.submit(application, admin, bh_admin)
+    url = f"/grants/applications/{submitted.pk}/documents/{attached.pk}/withdraw/"
+    response = page_client(admin).get(url)
+    assert response.status_code == 409 and "the application is at the stage" in response.content.decode()
