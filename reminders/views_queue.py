@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from config.errors import ServiceError
 from config.paging import page_context
 from config.refusals import refusal
-from reminders.queue import queue_for_user, queue_items
+from reminders.queue import queue_for_user, queue_items, request_queue_count
 from workflow.routing import step_choices
 
 PER_PAGE = 25
@@ -33,7 +33,8 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 
 def queue_section(request) -> dict | None:
-    """The dashboard's first section: the few most urgent items and how many there are (two queries)."""
+    """The dashboard's first section: the few most urgent items and how many there are (two queries; the navigation
+    reuses the count)."""
     user = request.user
     if not user.is_authenticated:
         return None
@@ -41,5 +42,5 @@ def queue_section(request) -> dict | None:
     first = list(rows[:SHOWN_ON_DASHBOARD])
     return {
         "template": "reminders/sections/queue.html",
-        "context": {"items": queue_items(first, user=user), "total": rows.count()},
+        "context": {"items": queue_items(first, user=user), "total": request_queue_count(request)},
     }
