@@ -47,7 +47,7 @@ def queue_count(*, user: User) -> int:
 
 def request_queue_count(request) -> int:
     """``queue_count`` for the signed-in user, counted once per request (the dashboard and the navigation share it)."""
-    if not hasattr(request, "_queue_count"):
+    if not hasattr(request, "_queue_count"):  # The dashboard's section may have read it with its rows.
         request._queue_count = queue_count(user=request.user)
     return request._queue_count
 
@@ -121,9 +121,10 @@ class Queue:
         limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
         offset = f" OFFSET {int(self.start)}" if self.start else ""
         columns = ", ".join(f"w.{field}" for field in FIELDS)
-        page = f"SELECT * FROM ({items}) i ORDER BY {order}{limit}{offset}"  # nosec B608
+        # The window counts every item before the page is cut: the total comes with the page.
+        page = f"SELECT i.*, COUNT(*) OVER () AS total FROM ({items}) i ORDER BY {order}{limit}{offset}"  # nosec B608
         sql = (
-            f"SELECT {columns}, c.title FROM ({page}) p JOIN {WaitingItem._meta.db_table} w ON w.id = p.id "  # nosec B608
+            f"SELECT {columns}, c.title, p.total FROM ({page}) p JOIN {WaitingItem._meta.db_table} w ON w.id = p.id "  # nosec B608
             f"LEFT JOIN {Case._meta.db_table} c ON c.id = w.case_id ORDER BY "
             "p.due_date IS NULL, p.due_date, p.due_at IS NULL, p.due_at, p.since, p.step, p.object_id"
         )
@@ -154,10 +155,17 @@ class Queue:
                 sql, params = self.sql()
                 with connection.cursor() as cursor:
                     cursor.execute(sql, params)
-                    self._rows = [
-                        {**dict(zip(FIELDS, row[:-1], strict=True)), "case_title": row[-1]} for row in cursor.fetchall()
-                    ]
+                    found = cursor.fetchall()
+                self._rows = [{**dict(zip(FIELDS, row[:-2], strict=True)), "case_title": row[-2]} for row in found]
+                if found or not self.start:  # An empty first page: nothing waits.
+                    self._total = found[0][-1] if found else 0
         return self._rows
+
+    def total(self) -> int:
+        """Every item of the queue, sliced or not: known from the page already read, else counted."""
+        self._fetch()
+        known = getattr(self, "_total", None)
+        return Queue(self.user, self.kind).count() if known is None else known
 
     def count(self) -> int:
         """How many items (one per item however many ways it is held), within the slice if sliced."""

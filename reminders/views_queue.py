@@ -10,7 +10,7 @@ from django.views.decorators.http import require_safe
 from config.errors import ServiceError
 from config.paging import page_context
 from config.refusals import refusal
-from reminders.queue import queue_for_user, queue_items, request_queue_count
+from reminders.queue import queue_for_user, queue_items
 from workflow.routing import step_choices
 
 PER_PAGE = 25
@@ -33,14 +33,14 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 
 def queue_section(request) -> dict | None:
-    """The dashboard's first section: the few most urgent items and how many there are (two queries; the navigation
+    """The dashboard's first section: the few most urgent items and how many there are (one query; the navigation
     reuses the count)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    rows = queue_for_user(user=user)
-    first = list(rows[:SHOWN_ON_DASHBOARD])
+    first = queue_for_user(user=user)[:SHOWN_ON_DASHBOARD]
+    request._queue_count = first.total()  # The navigation's count too.
     return {
         "template": "reminders/sections/queue.html",
-        "context": {"items": queue_items(first, user=user), "total": request_queue_count(request)},
+        "context": {"items": queue_items(first, user=user), "total": request._queue_count},
     }

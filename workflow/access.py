@@ -94,7 +94,7 @@ def user_organization_ids(user, *, kind: str | None = None) -> models.QuerySet:
 def memberships(user) -> list[tuple[int, str]]:
     """(organization id, membership role) of the user's active memberships: those the API's authentication read
     with the token (``accounts.auth.TokenAuthentication``, fresh on every request), else one query."""
-    known = user.__dict__.get("_memberships")
+    known = getattr(user, "_memberships", None)
     if known is not None:
         return known
     return list(Membership.objects.active().filter(user=user).values_list("organization_id", "role"))
