@@ -3,7 +3,8 @@ from __future__ import annotations
 import binascii
 from hmac import compare_digest
 
-from django.db.models import Aggregate, CharField, OuterRef, Subquery
+from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.contrib.knox_auth_token import KnoxTokenScheme
@@ -17,8 +18,8 @@ from rest_framework import exceptions
 from accounts.models import Membership
 
 
-class _IdList(Aggregate):
-    """Ids joined with commas: ``string_agg`` on PostgreSQL, ``group_concat`` on SQLite."""
+class _List(Aggregate):
+    """Values joined with commas: ``string_agg`` on PostgreSQL, ``group_concat`` on SQLite."""
 
     function = "string_agg"
     template = "%(function)s(CAST(%(expressions)s AS TEXT), ',')"
@@ -28,10 +29,12 @@ class _IdList(Aggregate):
         return super().as_sql(compiler, connection, function="group_concat", template="%(function)s(%(expressions)s)")
 
 
-def _organization_ids():
-    """The user's active organizations (``Membership.objects.active()``), as one column of the token's row."""
+def _memberships():
+    """The user's active memberships (``Membership.objects.active()``) as "organization:role,…", one column of the
+    token's row."""
     active = Membership.objects.active().filter(user=OuterRef("user_id")).order_by()
-    return Subquery(active.values("user_id").annotate(ids=_IdList("organization_id")).values("ids"))
+    pair = Concat(Cast("organization_id", CharField()), Value(":"), "role", output_field=CharField())
+    return Subquery(active.values("user_id").annotate(pairs=_List(pair)).values("pairs"))
 
 
 class TokenAuthentication(KnoxTokenAuthentication):
@@ -40,8 +43,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
     - knox reads every token of the user on every request to delete the expired ones: here only the presented
       token is checked; the user's other expired tokens are deleted when a new token is issued
       (accounts.services.api_token_create).
-    - The token's row also brings the user's active organization ids (``workflow.access.organization_ids``
-      reads them instead of asking again): they are read fresh on every request, so nothing can be stale.
+    - The token's row also brings the user's active memberships (``workflow.access.memberships`` reads them
+      instead of asking again): they are read fresh on every request, so nothing can be stale.
     """
 
     def authenticate_credentials(self, token: bytes):
@@ -51,7 +54,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
             get_token_model()
             .objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
             .select_related("user")
-            .annotate(organization_ids=_organization_ids())
+            .annotate(memberships=_memberships())
         )
         for auth_token in tokens:
             if self._cleanup_token(auth_token):
@@ -63,8 +66,8 @@ class TokenAuthentication(KnoxTokenAuthentication):
             if compare_digest(digest, auth_token.digest):
                 if knox_settings.AUTO_REFRESH and auth_token.expiry:
                     self.renew_token(auth_token)
-                ids = auth_token.organization_ids
-                auth_token.user._organization_ids = [int(pk) for pk in ids.split(",")] if ids else []
+                pairs = [pair.split(":", 1) for pair in (auth_token.memberships or "").split(",") if pair]
+                auth_token.user._memberships = [(int(organization), role) for organization, role in pairs]
                 return self.validate_user(auth_token)
         raise exceptions.AuthenticationFailed(message)
 

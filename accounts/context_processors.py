@@ -1,4 +1,6 @@
-from accounts.selectors import user_memberships
+from django.utils.functional import SimpleLazyObject
+
+from accounts.selectors import request_memberships
 
 
 def navigation(request):
@@ -6,4 +8,4 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_memberships": user_memberships(user=user)}
+    return {"nav_memberships": SimpleLazyObject(lambda: request_memberships(request))}

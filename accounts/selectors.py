@@ -32,6 +32,24 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
     return Membership.objects.active().filter(user=user).select_related("organization")
 
 
+def request_memberships(request) -> list[Membership]:
+    """The signed-in user's active memberships, read once per page: the navigation, the dashboard and the access
+    reads of its sections share them (``workflow.access.memberships``, ``membership_rows``)."""
+    user = request.user
+    rows = getattr(user, "_membership_rows", None)
+    if rows is None:
+        rows = list(user_memberships(user=user))
+        user._membership_rows = rows
+        user._memberships = [(membership.organization_id, membership.role) for membership in rows]
+    return rows
+
+
+def membership_rows(user: User) -> list[Membership]:
+    """The user's active memberships with their organizations: those this page read already, else one query."""
+    rows = getattr(user, "_membership_rows", None)
+    return list(user_memberships(user=user)) if rows is None else rows
+
+
 def organization_admin_require(*, user: User, organization: Organization, message: str) -> None:
     """The organization-level gate: outsiders learn nothing (404); members who are not admins get 403 (`message`)."""
     if user.is_staff and user.is_active:

@@ -55,7 +55,7 @@ def lockout_response(request, original_response=None, credentials=None):
 @login_required
 def dashboard(request):
     """The role dashboard: the user's organizations, then each domain app's section (settings.DASHBOARD_SECTIONS)."""
-    memberships = list(selectors.user_memberships(user=request.user))
+    memberships = selectors.request_memberships(request)
     invitations = list(selectors.invitation_list_for_user(user=request.user))
     sections = [section for path in settings.DASHBOARD_SECTIONS if (section := import_string(path)(request))]
     context = {"memberships": memberships, "invitations": invitations, "sections": sections}

@@ -16,6 +16,7 @@ from grants.awards.selectors import award_compliance, award_list
 from grants.models import Solicitation
 from grants.rules import APPLICANT_ROLES
 from grants.selectors.reports import REPORT_ROLES
+from workflow.access import memberships
 
 DASHBOARD_ROWS = 10
 
@@ -48,7 +49,7 @@ def dashboard_section(request: HttpRequest) -> dict | None:
     counts = selectors.stage_counts(user=user, solicitations=solicitations) if solicitations else {}
     charts = [{"solicitation": s, "counts": counts[s.id]} for s in solicitations]
     reviews = []
-    if Membership.objects.active().filter(user=user, role=Role.PEER_REVIEWER).exists():
+    if any(role == Role.PEER_REVIEWER for _, role in memberships(user)):
         reviews = list(selectors.assignment_list_for_reviewer(user=user)[:DASHBOARD_ROWS])
     awards = _awards(user)
     if not (applications or charts or reviews or awards):

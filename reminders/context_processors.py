@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from reminders.queue import queue_count
+from reminders.queue import request_queue_count
 
 
 def queue(request):
@@ -8,4 +8,4 @@ def queue(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_queue_count": SimpleLazyObject(lambda: queue_count(user=user))}
+    return {"nav_queue_count": SimpleLazyObject(lambda: request_queue_count(request))}

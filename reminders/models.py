@@ -185,9 +185,18 @@ class WaitingItem(models.Model):
             ),
         ]
         indexes = [
-            # A user's queue: their memberships' (organization, role), most urgent first.
-            models.Index(fields=["organization", "member_role", "due_date", "since"], name="waiting_org_idx"),
-            models.Index(fields=["user", "due_date", "since"], name="waiting_user_idx"),
+            # A user's queue: their memberships' (organization, role), most urgent first. The queue reads the item
+            # and its urgency from these alone (reminders.queue.Queue), the full row only for the page it shows.
+            models.Index(
+                fields=["organization", "member_role", "due_date", "since"],
+                include=["id", "step", "case", "object_id", "action", "due_at", "except_user"],
+                name="waiting_org_idx",
+            ),
+            models.Index(
+                fields=["user", "due_date", "since"],
+                include=["id", "step", "case", "object_id", "action", "due_at", "except_user"],
+                name="waiting_user_idx",
+            ),
             models.Index(fields=["case", "step"], name="waiting_case_idx"),
         ]
 

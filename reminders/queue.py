@@ -2,71 +2,183 @@
 
 One query: the rows held by the user (named, or through an active membership with the row's organization and
 role), minus those they may not clear, on cases they may see (``workflow.access.case_access_exists``), one row
-per item, most urgent first: overdue, then due soonest, then waiting longest.
+per item, most urgent first: overdue, then due soonest, then waiting longest (``Queue`` says how it is read).
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import ServiceError
 from reminders.models import WaitingItem
-from workflow.access import VIEW, case_access_exists, membership_access
+from workflow.access import VIEW, case_access_exists, memberships, participations
+from workflow.models import Case
 from workflow.routing import step_choices
 
 FIELDS = ("step", "case_id", "object_id", "action", "url", "comment", "since", "due_date", "due_at")
-# What makes two rows one item (a UNION over these counts items without reading their text).
+# What makes two rows one item, and the order of a queue: most urgent first.
 ITEM = ("step", "case_id", "object_id", "action")
-ROLE = "member_role"
-URGENCY = (F("due_date").asc(nulls_last=True), F("due_at").asc(nulls_last=True), "since", "step", "object_id")
+URGENCY = ("due_date", "due_at", "since", "step", "object_id")
 
 
-def queue_for_user(*, user: User, kind: str | None = None) -> QuerySet:
-    """The user's open items as dicts of ``FIELDS``, most urgent first; `kind` narrows to one step.
-
-    A UNION of the rows held through the user's active memberships (joined on organization and role, each checked
-    against its case for that very membership: ``workflow.access.membership_access``) and the rows naming the
-    user (checked with ``case_access_exists``); the UNION also makes an item held both ways one row.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return WaitingItem.objects.none().values(*FIELDS)
+def queue_for_user(*, user: User, kind: str | None = None) -> Queue:
+    """The user's open items as dicts of ``FIELDS`` (and ``case_title``), most urgent first; `kind` narrows to one
+    step. Sliced, counted and iterated as a queryset is (the paginators do all three)."""
     if kind and kind not in dict(step_choices()):
         raise ServiceError(f"“{kind}” is not a kind of waiting item.", field="kind", code="invalid_choice")
-    through_memberships, named = _held(user=user, kind=kind)
-    return _union(through_memberships, named, FIELDS).order_by(*URGENCY)
-
-
-def _held(*, user: User, kind: str | None = None) -> tuple[QuerySet, QuerySet]:
-    """The rows held through the user's memberships, and the rows naming the user, each checked for access."""
-    mine = WaitingItem.objects.exclude(except_user=user)
-    if kind:
-        mine = mine.filter(step=kind)
-    through_memberships = mine.filter(
-        organization__is_active=True,
-        organization__memberships__user=user,
-        organization__memberships__is_active=True,
-        organization__memberships__role=F("member_role"),
-    ).filter(membership_access(VIEW, case_field="case_id", organization_field="organization_id", role_field=ROLE))
-    named = mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
-    return through_memberships, named
-
-
-def _union(through_memberships: QuerySet, named: QuerySet, fields) -> QuerySet:
-    return through_memberships.values(*fields).union(named.values(*fields))
+    return Queue(user, kind)
 
 
 def queue_count(*, user: User) -> int:
     """How many items wait on the user: one query (the navigation shows it on every page)."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return 0
-    return _union(*_held(user=user), ITEM).count()
+    return Queue(user).count()
+
+
+def request_queue_count(request) -> int:
+    """``queue_count`` for the signed-in user, counted once per request (the dashboard and the navigation share it)."""
+    if not hasattr(request, "_queue_count"):  # The dashboard's section may have read it with its rows.
+        request._queue_count = queue_count(user=request.user)
+    return request._queue_count
+
+
+def _held(*, user: User, kind: str | None = None) -> tuple[QuerySet, QuerySet]:
+    """The rows held through the user's memberships, and the rows naming the user, each checked for access.
+
+    The memberships are constants here (``workflow.access.memberships``: read with the API token, else one small
+    query), so each (organization, role) pair walks ``waiting_org_idx``. Every row is still checked against its
+    case: held through a membership, the case must be one where that organization takes part in a role that gives
+    that membership role the view right (``workflow.access.participations``, one hashed list per membership rather
+    than a probe per row: a grant manager holds 3,500 rows); named, the user must reach the case.
+    """
+    mine = WaitingItem.objects.exclude(except_user=user).order_by()
+    if kind:
+        mine = mine.filter(step=kind)
+    held = [
+        Q(organization_id=organization, member_role=role, case_id__in=participations(organization, role, VIEW))
+        for organization, role in memberships(user)
+    ]
+    through_memberships = mine.filter(reduce(operator.or_, held, Q(pk__in=[])))
+    named = mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
+    return through_memberships, named
+
+
+class Queue:
+    """A person's queue, read in two steps inside one query.
+
+    The rows held (through memberships, or naming the person) are first reduced to one per item over narrow
+    columns (``ITEM`` and the urgency, from ``waiting_item_queue_idx``, which covers them), sorted and cut to the
+    page; only the page's rows are then read in full, with their case's title. A UNION over every field, as this
+    was first written, read and hashed each held row whole: for a grant manager's 3,500 items most of the
+    query's 23 ms (docs/benchmarks.md).
+    """
+
+    def __init__(self, user: User, kind: str | None = None, *, start: int = 0, stop: int | None = None) -> None:
+        self.user, self.kind, self.start, self.stop = user, kind, start, stop
+        self._rows: list[dict] | None = None
+
+    def _empty(self) -> bool:
+        user = self.user
+        return user is None or not user.is_authenticated or not user.is_active or not self._held_sql()[0]
+
+    def _held_sql(self) -> tuple[str, list]:
+        """Both halves' rows (narrow columns) as one UNION ALL; "" when neither can hold anything."""
+        if hasattr(self, "_held_cache"):
+            return self._held_cache
+        parts, params = [], []
+        for rows in _held(user=self.user, kind=self.kind):
+            try:
+                sql, found = rows.values("id", *ITEM, *URGENCY[:3]).query.sql_with_params()
+            except EmptyResultSet:  # No membership: that half holds nothing.
+                continue
+            parts.append(f"SELECT * FROM ({sql}) held")  # nosec B608 (the ORM's own SQL)
+            params.extend(found)
+        self._held_cache = " UNION ALL ".join(parts), params
+        return self._held_cache
+
+    def _items_sql(self) -> tuple[str, list]:
+        held, params = self._held_sql()
+        items = (
+            f"SELECT MIN(id) AS id, {', '.join(ITEM)}, {', '.join(URGENCY[:3])} FROM ({held}) h "  # nosec B608
+            f"GROUP BY {', '.join(ITEM)}, {', '.join(URGENCY[:3])}"
+        )
+        return items, params
+
+    def sql(self) -> tuple[str, list]:
+        """The page's query (for EXPLAIN too)."""
+        items, params = self._items_sql()
+        order = "due_date IS NULL, due_date, due_at IS NULL, due_at, since, step, object_id"
+        limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
+        offset = f" OFFSET {int(self.start)}" if self.start else ""
+        columns = ", ".join(f"w.{field}" for field in FIELDS)
+        # The window counts every item before the page is cut: the total comes with the page.
+        page = f"SELECT i.*, COUNT(*) OVER () AS total FROM ({items}) i ORDER BY {order}{limit}{offset}"  # nosec B608
+        sql = (
+            f"SELECT {columns}, c.title, p.total FROM ({page}) p JOIN {WaitingItem._meta.db_table} w ON w.id = p.id "  # nosec B608
+            f"LEFT JOIN {Case._meta.db_table} c ON c.id = w.case_id ORDER BY "
+            "p.due_date IS NULL, p.due_date, p.due_at IS NULL, p.due_at, p.since, p.step, p.object_id"
+        )
+        return sql, params
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index : index + 1]._fetch()[0]
+        if index.step is not None:
+            raise TypeError("A queue is sliced without steps.")
+        start = self.start + (index.start or 0)
+        stop = index.stop if index.stop is None else self.start + index.stop
+        if self.stop is not None:
+            stop = self.stop if stop is None else min(stop, self.stop)
+        return Queue(self.user, self.kind, start=start, stop=stop)
+
+    def __iter__(self):
+        return iter(self._fetch())
+
+    def __len__(self) -> int:
+        return len(self._fetch())
+
+    def _fetch(self) -> list[dict]:
+        if self._rows is None:
+            if self._empty():
+                self._rows = []
+            else:
+                sql, params = self.sql()
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    found = cursor.fetchall()
+                self._rows = [{**dict(zip(FIELDS, row[:-2], strict=True)), "case_title": row[-2]} for row in found]
+                if found or not self.start:  # An empty first page: nothing waits.
+                    self._total = found[0][-1] if found else 0
+        return self._rows
+
+    def total(self) -> int:
+        """Every item of the queue, sliced or not: known from the page already read, else counted."""
+        self._fetch()
+        known = getattr(self, "_total", None)
+        return Queue(self.user, self.kind).count() if known is None else known
+
+    def count(self) -> int:
+        """How many items (one per item however many ways it is held), within the slice if sliced."""
+        if self._empty():
+            return 0
+        if self._rows is not None:
+            return len(self._rows)
+        items, params = self._items_sql()
+        limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
+        offset = f" OFFSET {int(self.start)}" if self.start else ""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({items}) i{limit}{offset}) n", params)  # nosec B608
+            return cursor.fetchone()[0]
 
 
 @dataclass(frozen=True)
@@ -118,13 +230,9 @@ def queue_item(row: dict, *, now: datetime, zone: str, labels: dict[str, str], t
 
 
 def queue_items(rows, *, user: User) -> list[dict]:
-    """A page of rows as the API and the pages show them; their cases' titles in one query (read for the page,
-    not for every row the queue's UNION compares)."""
-    from workflow.models import Case
-
+    """A page of rows as the API and the pages show them (their cases' titles came with them)."""
     rows = list(rows)
     now = timezone.now()
     labels = dict(step_choices())
-    ids = {row["case_id"] for row in rows if row["case_id"]}
-    titles = dict(Case.objects.filter(pk__in=ids).values_list("pk", "title")) if ids else {}
+    titles = {row["case_id"]: row.get("case_title") for row in rows if row["case_id"]}
     return [queue_item(row, now=now, zone=user.time_zone, labels=labels, titles=titles) for row in rows]

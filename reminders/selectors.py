@@ -25,6 +25,13 @@ def notification_unread_count(*, user: User) -> int:
     return notification_list_for_user(user=user).filter(read_at__isnull=True).count()
 
 
+def request_unread_count(request) -> int:
+    """``notification_unread_count`` for the signed-in user, counted once per page (the header and the dashboard)."""
+    if not hasattr(request, "_unread_count"):
+        request._unread_count = notification_unread_count(user=request.user)
+    return request._unread_count
+
+
 def preference_for_user(*, user: User) -> ReminderPreference:
     """The user's preferences, or an unsaved row holding the defaults."""
     return ReminderPreference.objects.filter(user=user).first() or ReminderPreference(user=user)

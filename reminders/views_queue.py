@@ -33,13 +33,14 @@ def queue_page(request: HttpRequest) -> HttpResponse:
 
 
 def queue_section(request) -> dict | None:
-    """The dashboard's first section: the few most urgent items and how many there are (two queries)."""
+    """The dashboard's first section: the few most urgent items and how many there are (one query; the navigation
+    reuses the count)."""
     user = request.user
     if not user.is_authenticated:
         return None
-    rows = queue_for_user(user=user)
-    first = list(rows[:SHOWN_ON_DASHBOARD])
+    first = queue_for_user(user=user)[:SHOWN_ON_DASHBOARD]
+    request._queue_count = first.total()  # The navigation's count too.
     return {
         "template": "reminders/sections/queue.html",
-        "context": {"items": queue_items(first, user=user), "total": rows.count()},
+        "context": {"items": queue_items(first, user=user), "total": request._queue_count},
     }

@@ -91,13 +91,18 @@ def user_organization_ids(user, *, kind: str | None = None) -> models.QuerySet:
     return memberships.values("organization_id")
 
 
-def organization_ids(user) -> list[int]:
-    """Ids of the user's active organizations: those the API's authentication read with the token
-    (``accounts.auth.TokenAuthentication``, fresh on every request), else one query."""
-    known = user.__dict__.get("_organization_ids")
+def memberships(user) -> list[tuple[int, str]]:
+    """(organization id, membership role) of the user's active memberships: those the API's authentication read
+    with the token (``accounts.auth.TokenAuthentication``, fresh on every request), else one query."""
+    known = getattr(user, "_memberships", None)
     if known is not None:
         return known
-    return list(user_organization_ids(user).values_list("organization_id", flat=True))
+    return list(Membership.objects.active().filter(user=user).values_list("organization_id", "role"))
+
+
+def organization_ids(user) -> list[int]:
+    """Ids of the user's active organizations (``memberships``)."""
+    return list(dict.fromkeys(organization for organization, _ in memberships(user)))
 
 
 # A user whose organizations take part in at least this many cases reaches "many" cases (see visible_to).
@@ -394,30 +399,16 @@ def case_access_exists(user, action: str = VIEW, *, case_field: str = "pk") -> Q
     return Q(Exists(_reach_rows(user, action, case_id=OuterRef(case_field))))
 
 
-def membership_access(action: str = VIEW, *, case_field: str, organization_field: str, role_field: str) -> Q:
-    """Rows naming a case, an organization and a membership role, kept where a member of that organization with
-    that role may perform `action` on the case: the participation half of ``case_access``, for one membership
-    already known (a queue row held by "the admins of organization 7"), as one index probe per row."""
+def participations(organization: int, role: str, action: str = VIEW) -> models.QuerySet:
+    """Ids of the cases where `organization` takes part in a role that gives its members with membership `role` the
+    right to `action` (the participation half of ``case_access``, for one membership already known), as a
+    subquery."""
     from workflow.models import Participant
 
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
-    by_roles: dict[frozenset, list[str]] = {}
-    for participant_role, table in RIGHTS.items():
-        if table[action]:
-            by_roles.setdefault(frozenset(table[action]), []).append(participant_role)
-    conditions = [
-        Q(**{f"{role_field}__in": sorted(roles)})
-        & Q(
-            Exists(
-                Participant.objects.filter(
-                    case_id=OuterRef(case_field), organization_id=OuterRef(organization_field), role__in=sorted(parts)
-                )
-            )
-        )
-        for roles, parts in by_roles.items()
-    ]
-    return reduce(operator.or_, conditions) if conditions else Q(pk__in=[])
+    parts = sorted(part for part, table in RIGHTS.items() if role in table[action])
+    return Participant.objects.filter(organization_id=organization, role__in=parts).values("case_id")
 
 
 # ---------------------------------------------------------------------------------------------------------------

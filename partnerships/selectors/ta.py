@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import Membership, Organization, OrganizationKind, User
+from accounts.selectors import membership_rows
 from partnerships.models import TADelivery, TARequest
 from workflow.access import VIEW, case_access
 
@@ -73,11 +74,9 @@ def ta_user_coordinates(*, user: User) -> bool:
     """Whether the user works for a Learning Site or BJA: who sees the TA queue and the annual report."""
     if user.is_staff:
         return True
-    return (
-        Membership.objects.active()
-        .filter(user=user)
-        .filter(Q(organization__is_learning_site=True) | Q(organization__kind=OrganizationKind.FEDERAL))
-        .exists()
+    return any(
+        membership.organization.is_learning_site or membership.organization.kind == OrganizationKind.FEDERAL
+        for membership in membership_rows(user)
     )
 
 

@@ -37,5 +37,7 @@ def test_submit_checks_access_once(application, admin, bh_admin):
 # Then 12 and 43; the hand-offs (reminders.services.handoffs) add, in the same transaction, the case's waiting
 # items and the "it's your turn" notification: a withdraw only clears them (1), a submit hands the application
 # to BJA's grant managers (16: items found, their holders, rows rewritten, recipients checked, outbox row).
+# Then 60: the rights come from the reach table (one primary-key probe) and the abilities a submit needs (the
+# Authorized Representative) from the participant roles, where one query used to serve both.
 WITHDRAW_QUERIES = 13
-SUBMIT_QUERIES = 59
+SUBMIT_QUERIES = 60
