@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0005_user_time_zone_chosen_us_zones_first'),
         ('reminders', '0002_waiting_items'),
-        ('workflow', '0006_reach'),
+        ('workflow', '0007_reach'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
