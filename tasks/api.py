@@ -11,8 +11,9 @@ from rest_framework.response import Response
 from accounts.models import Organization, User
 from accounts.selectors import organization_list_for_user
 from config.errors import NotFound
+from config.params import params_apply
 from tasks import selectors
-from tasks.filters import TaskFilter
+from tasks.filters import TASK_DEFAULTS, TASK_PARAMS, TaskFilter
 from tasks.models import Task
 from tasks.serializers import (
     TASK_ROWS,
@@ -35,10 +36,12 @@ from workflow.viewsets import CaseScopedViewSet, object_id
 
 
 class TaskListMixin(mixins.ListModelMixin):
-    """Lists of tasks: one query for the page's rows, one for their watchers, no models."""
+    """Lists of tasks: one query for the page's rows, one for their watchers, no models. The query string is read by
+    ``TASK_PARAMS`` (``config.params``); ``filterset_class`` stays the documented schema and the pages' form."""
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(TASK_ROWS.values(self.filter_queryset(self.get_queryset())))
+        rows = params_apply(self.get_queryset(), request, TASK_PARAMS, defaults=TASK_DEFAULTS)
+        page = self.paginate_queryset(TASK_ROWS.values(rows))
         return self.get_paginated_response(task_rows(page))
 
 

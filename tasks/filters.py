@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from config.params import Param, field_filter
 from tasks.models import OPEN_STATUSES, TaskStatus
 from tasks.selectors import mine_condition
 from workflow.machines import registry as machines
@@ -71,19 +72,54 @@ class TaskFilter(django_filters.FilterSet):
             self.filters.pop(name, None)
 
     def filter_status(self, queryset, name, value):
-        if value == ACTIVE:
-            return queryset.filter(status__in=OPEN_STATUSES)
-        if value == "all":
-            return queryset
-        return queryset.filter(status=value)
+        return status_filter(queryset, value)
 
     def filter_mine(self, queryset, name, value):
-        """Tasks for the requesting user, or for one of their organizations with nobody assigned."""
-        if not value or self.request is None:
-            return queryset
-        return queryset.filter(mine_condition(self.request.user))
+        return mine_filter(queryset, value, self.request)
 
     def filter_overdue(self, queryset, name, value):
-        if not value:
-            return queryset
-        return queryset.filter(Q(due_date__lt=timezone.localdate()), status__in=OPEN_STATUSES)
+        return overdue_filter(queryset, value)
+
+
+def status_filter(queryset, value, request=None):
+    if value == ACTIVE:
+        return queryset.filter(status__in=OPEN_STATUSES)
+    if value == "all":
+        return queryset
+    return queryset.filter(status=value)
+
+
+def mine_filter(queryset, value, request):
+    """Tasks for the requesting user, or for one of their organizations with nobody assigned."""
+    if not value or request is None:
+        return queryset
+    return queryset.filter(mine_condition(request.user))
+
+
+def overdue_filter(queryset, value, request=None):
+    if not value:
+        return queryset
+    return queryset.filter(Q(due_date__lt=timezone.localdate()), status__in=OPEN_STATUSES)
+
+
+def _id_field() -> forms.IntegerField:
+    return forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
+
+
+# TaskFilter's parameters for the API's task lists (config/params.py): the same form fields, without a FilterSet per
+# request. tests/tasks/test_filters.py compares the two on valid and invalid query strings.
+TASK_PARAMS = {
+    "status": Param(forms.ChoiceField(required=False, choices=STATUS_CHOICES), status_filter),
+    "assignee": Param(_id_field(), field_filter("assignee_id")),
+    "assignee_organization": Param(_id_field(), field_filter("assignee_organization_id")),
+    "case": Param(_id_field(), field_filter("case_id")),
+    "case_kind": Param(
+        forms.ChoiceField(required=False, choices=lambda: [("", "---------"), *_case_kinds()]),
+        field_filter("case__kind"),
+    ),
+    "due_after": Param(forms.DateField(required=False), field_filter("due_date__gte")),
+    "due_before": Param(forms.DateField(required=False), field_filter("due_date__lte")),
+    "overdue": Param(forms.BooleanField(required=False, widget=forms.CheckboxInput), overdue_filter),
+    "mine": Param(forms.BooleanField(required=False, widget=forms.CheckboxInput), mine_filter),
+}
+TASK_DEFAULTS = {"status": ACTIVE}

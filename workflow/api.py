@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -10,8 +11,9 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from accounts.models import User
+from accounts.models import Organization, User
 from config.errors import NotFound
+from config.params import Param, field_filter, params_apply
 from workflow import (
     checklists,
     corrections,
@@ -49,6 +51,16 @@ from workflow.serializers import (
     case_rows,
 )
 from workflow.viewsets import CaseScopedViewSet, object_id
+
+# ``filterset_fields``' parameters for the case list (config/params.py): the same form fields django-filter generates
+# (tests/workflow/test_case_params.py compares the two), without a FilterSet per request.
+CASE_PARAMS = {
+    "kind": Param(forms.CharField(required=False), field_filter("kind")),
+    "stage": Param(forms.CharField(required=False), field_filter("stage")),
+    "organization": Param(
+        forms.ModelChoiceField(queryset=Organization.objects.all(), required=False), field_filter("organization")
+    ),
+}
 
 
 class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedViewSet):
@@ -88,7 +100,7 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
         return cases
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(CASE_ROWS.values(self.filter_queryset(self.get_queryset())))
+        page = self.paginate_queryset(CASE_ROWS.values(params_apply(self.get_queryset(), request, CASE_PARAMS)))
         return self.get_paginated_response(case_rows(page))
 
     @extend_schema(responses=ParticipantSerializer(many=True))
