@@ -25,6 +25,11 @@ class GrantsConfig(AppConfig):
             "the application's attachments, while it is a draft: withdraw it there and attach the new version"
         )
         registry.register(award_machine.MACHINE)
+        # A recipient's partners on an award change only through a Grant Award Modification that BJA approves.
+        REMOVED_THROUGH_DOMAIN[award_machine.AWARD_KIND] = (
+            "a Grant Award Modification of the award: a scope change naming the partner that leaves, which takes "
+            "effect when BJA approves it"
+        )
         register_deadline_sources()
         register_announcements()
         register_waiting()
