@@ -30,6 +30,7 @@ from workflow.matrix import (
     OWN,
     SIGNED_IN,
 )
+from workflow.models import Document
 from workflow.serializers import DocumentSerializer
 from workflow.viewsets import CaseScopedViewSet
 
@@ -221,6 +222,7 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
         "co_applicant_remove": LEAD_ADMIN,
         "co_applicant_restore": LEAD_ADMIN,
         "documents": EDIT,
+        "document_withdraw": EDIT,
         "readiness": VIEW,
         "sign": APPLICANT_ADMIN,
         "grants_gov": LEAD_STAFF,
@@ -340,6 +342,24 @@ class ApplicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseS
             application=application, actor=request.user, upload=data["file"], kind=data["kind"]
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.AttachmentWithdrawSerializer, responses=s.ApplicationDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="documents/withdraw")
+    def document_withdraw(self, request, pk=None):
+        """The organization that attached a document withdraws it from a draft, saying why; it leaves the lists and
+        downloads (site staff keep it) and every applicant signs again. The generic document endpoints send an
+        application's attachments here (409 `domain_documents`)."""
+        application = self.write_target()
+        data = self._input(s.AttachmentWithdrawSerializer, application)
+        documents = Document.objects.readable_by(request.user)
+        document = documents.filter(case_id=application.case_id, pk=data["document"]).first()
+        if document is None:
+            with self.input_of(application):
+                raise serializers.ValidationError({"document": ["No such attachment on this application."]})
+        services.application_document_withdraw(
+            application=application, document=document, actor=request.user, reason=data["reason"]
+        )
+        return self._detail(application)
 
     @extend_schema(responses=s.ReadinessSerializer)
     @action(detail=True)

@@ -206,6 +206,11 @@ class CoApplicantRemoveSerializer(GuardedSerializerMixin, OrganizationRefSeriali
     reason = serializers.CharField(max_length=2000, help_text="Why it is removed: kept in the timeline.")
 
 
+class AttachmentWithdrawSerializer(GuardedSerializerMixin, serializers.Serializer):
+    document = serializers.IntegerField(help_text="The attachment's id (a document on the application's case).")
+    reason = serializers.CharField(max_length=2000, help_text="Why it is withdrawn: kept in the timeline.")
+
+
 class ApplicationUploadSerializer(GuardedSerializerMixin, serializers.Serializer):
     file = serializers.FileField(allow_empty_file=True)
     kind = serializers.CharField(max_length=40)

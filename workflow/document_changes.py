@@ -26,6 +26,11 @@ NAME_CARRIED = (
     Carried("document", ("name",), verbs=("document.uploaded", "document.withdrawn")),
     Carried("replaced_by", ("replaced_by_name",), verbs=("document.withdrawn",)),
 )
+# Case kinds whose documents are part of what a domain app certifies (an application's attachments, signed by every
+# applicant): withdrawing one is that app's step, which checks its own rules, passes `domain=True` and does what else
+# the change means (the applicants sign again). The generic endpoints and page answer 409 `domain_documents` for
+# them, so there is one path. The app adds its kind from AppConfig.ready(), saying where; the engine does not know it.
+CHANGED_THROUGH_DOMAIN: dict[str, str] = {}
 
 
 def _locked(document: Document) -> Document:
@@ -35,8 +40,9 @@ def _locked(document: Document) -> Document:
     return locked
 
 
-def _require_author(*, document: Document, actor: User) -> None:
-    """Who may withdraw a document: a member with the edit right in the organization that uploaded it."""
+def _require_author(*, document: Document, actor: User, domain: bool = False) -> None:
+    """Who may withdraw a document: a member with the edit right in the organization that uploaded it, through the
+    door its case kind has (``CHANGED_THROUGH_DOMAIN``)."""
     case_require(
         user=actor, case=document.case, action=EDIT, message="Only participants who work on the case can do this."
     )
@@ -46,11 +52,20 @@ def _require_author(*, document: Document, actor: User) -> None:
         raise NotAllowed(f"Only {document.organization} can withdraw or replace this document.")
     if document.withdrawn_at is not None:
         raise Conflict("This document has already been withdrawn.", code="withdrawn")
+    where = CHANGED_THROUGH_DOMAIN.get(document.case.kind)
+    if where and not domain:
+        raise Conflict(f"Change this document from {where}.", code="domain_documents")
 
 
-def document_withdrawable(*, document: Document, actor: User) -> None:
+def document_withdrawable(*, document: Document, actor: User, domain: bool = False) -> None:
     """What a withdrawal checks before it writes, for a page that asks it before offering the step."""
-    _require_author(document=document, actor=actor)
+    _require_author(document=document, actor=actor, domain=domain)
+
+
+def document_changeable_here(case: Case) -> bool:
+    """Whether the generic page offers "Withdraw or replace" on this case's documents (not where a domain app
+    changes them: its own page does)."""
+    return case.kind not in CHANGED_THROUGH_DOMAIN
 
 
 def _withdraw(*, document: Document, actor: User, reason: str, replaced_by: Document | None = None) -> Document:
@@ -78,14 +93,15 @@ def _withdraw(*, document: Document, actor: User, reason: str, replaced_by: Docu
 
 
 @transaction.atomic
-def document_withdraw(*, document: Document, actor: User, reason: str) -> Document:
-    """Take a document out of use; the reason is required and goes into the timeline."""
+def document_withdraw(*, document: Document, actor: User, reason: str, domain: bool = False) -> Document:
+    """Take a document out of use; the reason is required and goes into the timeline. `domain` is passed by the
+    domain service of a case kind in ``CHANGED_THROUGH_DOMAIN``, which checked its own rules."""
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("Say why the document is withdrawn.", field="reason", code="required")
     Case.objects.select_for_update(of=("self",)).filter(pk=document.case_id).first()
     locked = _locked(document)
-    _require_author(document=locked, actor=actor)
+    _require_author(document=locked, actor=actor, domain=domain)
     return _withdraw(document=locked, actor=actor, reason=reason)
 
 

@@ -3,7 +3,8 @@
 Access is computed from ``Participant`` rows on every request (``workflow.access``), so deleting the row ends the
 organization's access at once: no cache of rights outlives the write that checked them (``rights_remember``
 keeps them on one locked case object, for that write only). The lead never leaves its own case, and BJA's
-reviewing role is not the applicants' to remove.
+reviewing role is not the applicants' to remove. Where a domain decides who leaves by its own rules (an award's
+partner, when BJA approves a modification), it calls ``participant_leave``, which records the same removal.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def _require_lead_admin(*, case: Case, actor: User) -> None:
 def _require_door(*, case: Case, domain: bool) -> None:
     where = REMOVED_THROUGH_DOMAIN.get(case.kind)
     if where and not domain:
-        raise Conflict(f"Change who takes part from {where}.", field="organization", code="domain_participants")
+        raise Conflict(f"Change who takes part through {where}.", field="organization", code="domain_participants")
 
 
 def _lock(case: Case) -> Case:
@@ -61,9 +62,7 @@ def participant_removable(*, case: Case, organization: Organization, actor: User
     participant = Participant.objects.filter(case=case, organization=organization).first()
     if participant is None:
         raise NotFound(f"{organization} does not take part in this case.", field="organization")
-    if participant.role not in REMOVABLE:
-        role = "lead organization" if participant.role == ParticipantRole.LEAD else "reviewing agency"
-        raise Conflict(f"The {role} cannot be removed from the case.", field="organization", code="not_removable")
+    _removable_role(participant)
     return participant
 
 
@@ -85,6 +84,32 @@ def participant_remove(
     case = _lock(case)
     participant = participant_removable(case=case, organization=organization, actor=actor)
     _require_door(case=case, domain=domain)
+    _remove(case=case, participant=participant, organization=organization, actor=actor, reason=reason, data=data)
+
+
+def _removable_role(participant: Participant) -> None:
+    if participant.role not in REMOVABLE:
+        role = "lead organization" if participant.role == ParticipantRole.LEAD else "reviewing agency"
+        raise Conflict(f"The {role} cannot be removed from the case.", field="organization", code="not_removable")
+
+
+@transaction.atomic
+def participant_leave(*, case: Case, organization: Organization, actor: User, reason: str, data: dict) -> None:
+    """Take a co-applicant or partner off the case by a decision its domain app records and authorizes (BJA's
+    approval of an award modification): no lead admin acts here, so the caller has checked who decides. The event,
+    and the end of access, are those of ``participant_remove``."""
+    case = _lock(case)
+    participant = Participant.objects.filter(case=case, organization=organization).first()
+    if participant is None:
+        message = f"{organization} no longer takes part in this case."
+        raise Conflict(message, field="organization", code="not_taking_part")
+    _removable_role(participant)
+    _remove(case=case, participant=participant, organization=organization, actor=actor, reason=reason, data=data)
+
+
+def _remove(
+    *, case: Case, participant: Participant, organization: Organization, actor: User, reason: str, data: dict | None
+) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(f"Say why {organization} is removed.", field="reason", code="required")

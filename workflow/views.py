@@ -26,7 +26,7 @@ from config.errors import NotFound, ServiceError
 from config.forms import apply_error
 from config.paging import page_context
 from config.refusals import REFUSALS, refusal
-from workflow import checklists, documents, selectors, services
+from workflow import checklists, document_changes, documents, selectors, services
 from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
 from workflow.api import document_response
 from workflow.corrections import author_organizations
@@ -142,6 +142,11 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
         .select_related("uploaded_by", "organization", "milestone")
         .order_by("-uploaded_at", "-id")
     )
+    # "Withdraw or replace" only where it would be accepted: the uploading organization's, where the engine changes
+    # this kind's documents (an application's attachments are withdrawn on the application's page).
+    ours = set()
+    if EDIT in rights and document_changes.document_changeable_here(case):
+        ours = {organization.pk for organization in acting_organizations(user=user, case=case)}
     stages = selectors.stage_bar(case=case)
     return {
         "case": case,
@@ -154,6 +159,11 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
         "documents": visible_documents,
         # A redacted document's name is gone from the timeline too, even for site staff.
         "visible_document_ids": {document.pk for document in visible_documents if document.redacted_at is None},
+        "changeable_document_ids": {
+            document.pk
+            for document in visible_documents
+            if document.organization_id in ours and document.withdrawn_at is None
+        },
         "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
         "timeline": list(selectors.case_timeline(case=case, user=user, rights=rights)),
         "case_sections": [

@@ -32,7 +32,12 @@ def _document(request: HttpRequest, case_id: int, document_id: int) -> tuple[Cas
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_change(request: HttpRequest, case_id: int, document_id: int) -> HttpResponse:
+    """Withdraw a document or replace it with a new version (the organization that uploaded it)."""
     case, document = _document(request, case_id, document_id)
+    try:  # As on every confirmation page (config.confirm): who may not act is refused already on GET.
+        document_changes.document_withdrawable(document=document, actor=request.user)
+    except ServiceError as error:
+        return refusal(request, error, back=case)
     form = DocumentChangeForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

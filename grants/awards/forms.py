@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
+from accounts.models import Organization
 from config.phi import GuardedFormMixin
 from grants.awards.services.award import GRANTEE_ROLES
 from grants.awards.services.modifications import BUDGET_CATEGORIES
@@ -34,13 +35,28 @@ class ModificationForm(GuardedFormMixin, forms.Form):
     move_from = forms.ChoiceField(label="Move from (budget change)", choices=BUDGET_CHOICES, required=False)
     move_to = forms.ChoiceField(label="Move to (budget change)", choices=BUDGET_CHOICES, required=False)
     move_amount = forms.DecimalField(label="Amount moved ($)", min_value=0, decimal_places=2, required=False)
+    partner_leaving = forms.ModelChoiceField(
+        label="Partner that leaves the award (scope change)",
+        queryset=Organization.objects.none(),
+        required=False,
+        empty_label="None",
+        help_text="It stays on the award until BJA approves the modification; then its staff lose access at once.",
+    )
+
+    def __init__(self, *args, partners, **kwargs):
+        super().__init__(*args, **kwargs)
+        if partners.exists():
+            self.fields["partner_leaving"].queryset = partners
+        else:  # An award without partners: nothing to choose.
+            del self.fields["partner_leaving"]
 
     def service_fields(self) -> dict:
         data = self.cleaned_data
         moves = []
         if data["move_from"] or data["move_to"] or data["move_amount"]:
             moves = [{"from": data["move_from"], "to": data["move_to"], "amount": data["move_amount"]}]
-        return {"kind": data["kind"], "description": data["description"], "new_end": data["new_end"], "moves": moves}
+        fields = {"kind": data["kind"], "description": data["description"], "new_end": data["new_end"], "moves": moves}
+        return fields | {"partner_leaving": data.get("partner_leaving")}
 
 
 class MatchForm(GuardedFormMixin, forms.Form):

@@ -14,15 +14,22 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.models import Membership, User
+from accounts.models import Membership, Organization, User
 from config.errors import NotFound
 from grants import reporting
 from grants.models import Award, MatchReport, Report, ReportKind
 from grants.rules import APPLICANT_ROLES, period_last_day, project_years
 from workflow.access import VIEW, case_access
-from workflow.models import ParticipantRole
+from workflow.models import Participant, ParticipantRole
+from workflow.participants import REMOVABLE
 
 UPCOMING_DAYS = 30
+
+
+def award_partners(award: Award) -> QuerySet[Organization]:
+    """The organizations that take part in the award beside the lead and BJA: who a scope change may take off."""
+    partners = Participant.objects.filter(case_id=award.case_id, role__in=REMOVABLE).values("organization_id")
+    return Organization.objects.filter(pk__in=partners).order_by("name")
 
 
 def award_with_relations(awards: QuerySet[Award]) -> QuerySet[Award]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.models import User
+from accounts.models import Organization, User
 from config.phi import GuardedSerializerMixin
 from grants.awards import selectors
 from grants.models import Award, MatchReport, Modification, ModificationKind, Report
@@ -91,7 +91,7 @@ class ModificationSerializer(GuardedSerializerMixin, serializers.ModelSerializer
         model = Modification
         fields = [
             "id", "award", "kind", "status", "description", "new_end", "moves", "moved_amount", "cumulative_percent",
-            "submitted_at", "decided_at", "decision_comment",
+            "partner_leaving", "submitted_at", "decided_at", "decision_comment",
         ]  # fmt: skip
 
 
@@ -112,6 +112,13 @@ class ModificationWriteSerializer(GuardedSerializerMixin, serializers.Serializer
     description = serializers.CharField()
     new_end = serializers.DateField(required=False, allow_null=True, default=None)
     moves = serializers.ListField(child=serializers.DictField(), required=False, default=list)
+    partner_leaving = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Scope change: the partner organization that leaves the award when BJA approves it.",
+    )
     submit = serializers.BooleanField(required=False, default=False)
 
 

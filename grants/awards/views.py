@@ -49,7 +49,7 @@ def award_context(request: HttpRequest, award: Award) -> dict:
         transitions=[t for t in context["transitions"] if t.name not in DEDICATED],
         reports=[r for r in reports if r.kind != "planning"],
         planning=[r for r in reports if r.kind == "planning"],
-        modifications=list(award.modifications.select_related("prepared_by", "decided_by")),
+        modifications=list(award.modifications.select_related("prepared_by", "decided_by", "partner_leaving")),
         match=selectors.match_years(award=award),
         grant_manager=manager,
         lead_worker=works_for_lead(user, case),
@@ -58,7 +58,7 @@ def award_context(request: HttpRequest, award: Award) -> dict:
         may_prepare=user.pk in (award.award_administrator_id, award.alternate_administrator_id),
         is_administrator=user.pk == award.award_administrator_id,
         decline_form=forms.DeclineForm(),
-        modification_form=forms.ModificationForm(),
+        modification_form=forms.ModificationForm(partners=selectors.award_partners(award)),
         match_form=forms.MatchForm(),
         planning_form=forms.PlanningSpendingForm(),
         comment_form=forms.CommentForm(),
@@ -193,7 +193,8 @@ def modification_prepare(request: HttpRequest, award_id: int) -> HttpResponse:
         return services.modification_request(award=award, actor=request.user, submit=submit, **form.service_fields())
 
     done = "The modification was submitted." if submit else "The modification was prepared."
-    return _with_form(request, award, forms.ModificationForm, call, done, "modifications")
+    form_class = lambda data: forms.ModificationForm(data, partners=selectors.award_partners(award))  # noqa: E731
+    return _with_form(request, award, form_class, call, done, "modifications")
 
 
 @login_required

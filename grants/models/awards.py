@@ -159,6 +159,16 @@ class Modification(models.Model):
     new_end = models.DateField(null=True, blank=True, help_text="No-cost extension: the new end date.")
     moves = models.JSONField(default=list, blank=True, help_text='Budget change: [{"from", "to", "amount"}].')
     moved_amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
+    # A partner leaves an award only this way (DOJ: the recipient's partners change through a GAM): the partner stays
+    # on the award case until BJA approves the scope change, and leaves it in the same transaction.
+    partner_leaving = models.ForeignKey(
+        "accounts.Organization",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Scope change: the partner organization that leaves the award when BJA approves.",
+    )
     cumulative_percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
     prepared_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_by = models.ForeignKey(
@@ -179,6 +189,10 @@ class Modification(models.Model):
             models.CheckConstraint(
                 condition=~Q(kind="no_cost_extension") | Q(new_end__isnull=False),
                 name="modification_extension_has_end",
+            ),
+            models.CheckConstraint(
+                condition=Q(partner_leaving__isnull=True) | Q(kind="scope"),
+                name="modification_partner_leaves_by_scope_change",
             ),
         ]
 

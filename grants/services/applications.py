@@ -279,7 +279,7 @@ def application_document_withdrawable(*, application: Application, document: Doc
     if document.case_id != application.case_id:
         raise NotFound("Document not found.")
     expect_stage(application, ("draft",), "withdraw an attachment")
-    document_changes.document_withdrawable(document=document, actor=actor)
+    document_changes.document_withdrawable(document=document, actor=actor, domain=True)
 
 
 @transaction.atomic
@@ -291,6 +291,6 @@ def application_document_withdraw(
     What the applicants certify changed: every signature given so far is for an older version."""
     application = case_object_lock(application, related=APPLICATION_RELATED)
     application_document_withdrawable(application=application, document=document, actor=actor)
-    withdrawn = document_changes.document_withdraw(document=document, actor=actor, reason=reason)
+    withdrawn = document_changes.document_withdraw(document=document, actor=actor, reason=reason, domain=True)
     content_changed(application)
     return withdrawn

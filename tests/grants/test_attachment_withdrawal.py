@@ -9,7 +9,9 @@ from django.test import Client
 from config.errors import NotAllowed, NotFound
 from grants import services
 from grants.models import Application
+from grants.selectors.applications import signoffs_current
 from tests.grants import flow
+from tests.helpers import Write, api_client, assert_access_rules
 from workflow.models import Document, Event
 
 WHY = "The unsigned version; the signed one follows"
@@ -67,3 +69,69 @@ def test_not_once_the_application_is_submitted(application, attached, admin, bh_
     url = f"/grants/applications/{submitted.pk}/documents/{attached.pk}/withdraw/"
     response = page_client(admin).get(url)
     assert response.status_code == 409 and "the application is at the stage" in response.content.decode()
+
+
+def test_one_path_the_generic_endpoints_send_an_attachment_to_the_application(application, attached, admin, bh_admin):
+    """Withdrawing an attachment voids the signatures; the generic document endpoints and page would not, so they
+    answer 409 `domain_documents` and change nothing."""
+    flow.prepare(application, admin, bh_admin)
+    revision = Application.objects.get(pk=application.pk).revision
+    client = api_client(admin)
+    response = client.post(f"/api/v1/documents/{attached.pk}/withdraw/", {"reason": WHY}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "domain_documents"
+    assert "the application's attachments" in response.json()["message"]
+    response = client.post(f"/api/v1/documents/{attached.pk}/replace/", {"file": flow.pdf("letters_signed.pdf")})
+    assert response.status_code == 409 and response.json()["code"] == "domain_documents"
+    page = page_client(admin).get(f"/cases/{application.case_id}/documents/{attached.pk}/change/")
+    assert page.status_code == 409 and "the application&#x27;s attachments" in page.content.decode()
+    case_page = page_client(admin).get(f"/cases/{application.case_id}/").content.decode()
+    assert f"/documents/{attached.pk}/change/" not in case_page, "no link to a step the engine refuses"
+    assert Document.objects.get(pk=attached.pk).withdrawn_at is None
+    assert (
+        Document.objects.filter(case=application.case).count()
+        == len(application.solicitation.required_document_kinds) + 1
+    )
+    assert Application.objects.get(pk=application.pk).revision == revision
+    assert len(signoffs_current(application=flow.fresh(application))) == 2, "nothing was withdrawn: still signed"
+
+
+def test_api_withdraws_an_attachment_and_the_applicants_sign_again(application, attached, admin, bh_admin):
+    flow.prepare(application, admin, bh_admin)
+    url = f"/api/v1/applications/{application.pk}/documents/withdraw/"
+    client = api_client(admin)
+    response = client.post(url, {"document": attached.pk}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "reason"
+    response = client.post(url, {"document": attached.pk, "reason": "Client John Smith DOB 03/14/1980"}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "client_information"
+    response = client.post(url, {"document": 0, "reason": WHY}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "document"
+    response = api_client(bh_admin).post(url, {"document": attached.pk, "reason": WHY}, format="json")
+    assert response.status_code == 403, "the co-applicant did not attach it"
+    response = client.post(url, {"document": attached.pk, "reason": WHY}, format="json")
+    assert response.status_code == 200, response.content
+    assert Document.objects.get(pk=attached.pk).withdrawal_reason == WHY
+    assert not signoffs_current(application=flow.fresh(application)), "the signatures were for the old version"
+    assert response.json()["revision"] == flow.fresh(application).revision
+    response = client.post(url, {"document": attached.pk, "reason": WHY}, format="json")
+    assert response.status_code == 400 and response.json()["errors"][0]["field"] == "document", "withdrawn: gone"
+
+
+def test_api_withdrawal_outsider_gets_404_and_viewer_cannot_write(application, attached, outsider, viewer):
+    url = f"/api/v1/applications/{application.pk}/"
+    assert_access_rules(
+        read_url=url,
+        writes=[Write("post", url + "documents/withdraw/", {"document": attached.pk, "reason": WHY})],
+        outsider=outsider,
+        viewer=viewer,
+        models=[Document, Event, Application],
+    )
+
+
+def test_api_withdrawal_not_once_submitted(application, attached, admin, bh_admin):
+    submitted = flow.submit(application, admin, bh_admin)
+    url = f"/api/v1/applications/{submitted.pk}/documents/withdraw/"
+    response = api_client(admin).post(url, {"document": attached.pk, "reason": WHY}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "wrong_stage"
+    response = api_client(admin).post(f"/api/v1/documents/{attached.pk}/withdraw/", {"reason": WHY}, format="json")
+    assert response.status_code == 409 and response.json()["code"] == "domain_documents"
+    assert Document.objects.get(pk=attached.pk).withdrawn_at is None

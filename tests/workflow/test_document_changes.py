@@ -157,11 +157,26 @@ def test_pages_outsider_gets_404_and_viewer_cannot_write(case, letters, outsider
     base = f"/cases/{case.pk}/documents/{letters.pk}"
     assert client_for(outsider).get(f"{base}/change/").status_code == 404
     assert client_for(outsider).post(f"{base}/change/", {"reason": "x"}).status_code == 404
+    assert client_for(viewer).get(f"{base}/change/").status_code == 403, "refused before the form is shown"
     assert client_for(viewer).post(f"{base}/change/", {"reason": "Superseded"}).status_code == 403
     assert client_for(outsider).post(f"{base}/redact/").status_code == 404
     assert client_for(viewer).post(f"{base}/redact/").status_code == 403
     letters.refresh_from_db()
     assert letters.withdrawn_at is None
+
+
+def test_the_change_page_is_offered_only_to_who_may_change_the_document(case, member, partner, viewer, letters):
+    """The uploading organization's staff get the link and the page; a partner who works on the case too, or a
+    viewer, get neither: the refusal page says why, already on GET. Once withdrawn, it is gone from both."""
+    url = f"/cases/{case.pk}/documents/{letters.pk}/change/"
+    assert f'href="{url}"' in client_for(member).get(f"/cases/{case.pk}/").content.decode()
+    for user in (partner, viewer):
+        assert url not in client_for(user).get(f"/cases/{case.pk}/").content.decode()
+    refused = client_for(partner).get(url)
+    assert refused.status_code == 403 and f"Only {letters.organization} can withdraw" in refused.content.decode()
+    document_changes.document_withdraw(document=letters, actor=member, reason="Superseded")
+    assert url not in client_for(member).get(f"/cases/{case.pk}/").content.decode()
+    assert client_for(member).get(url).status_code == 404, "withdrawn: out of sight, nothing left to change"
 
 
 def test_page_withdraws_and_replaces(case, member, letters):

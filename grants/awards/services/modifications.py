@@ -11,15 +11,17 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Organization, User
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import reporting
 from grants.awards.services.common import AWARD_NOT_FOUND, AWARD_RELATED, award_grant_manager_required
 from grants.awards.services.reports import schedule_regenerate
 from grants.models import Award, Modification, ModificationKind, ModificationStatus
 from grants.services.common import case_object_lock
-from workflow import services
+from workflow import participants, services
 from workflow.access import EDIT, case_require
+from workflow.models import Participant
+from workflow.participants import REMOVABLE
 
 # The budget categories of DOJ's budget detail worksheet.
 BUDGET_CATEGORIES = (
@@ -80,6 +82,7 @@ def modification_prepare(
     description: str,
     new_end: date | None = None,
     moves: list[dict] | None = None,
+    partner_leaving: Organization | None = None,
 ) -> Modification:
     award = case_object_lock(award, related=AWARD_RELATED)
     refusal = "Only the Grant Award Administrator or the alternate prepares modifications."
@@ -106,15 +109,28 @@ def modification_prepare(
         modification.new_end = new_end
     if kind == ModificationKind.BUDGET:
         modification.moves, modification.moved_amount = _clean_moves(moves or [])
+    if partner_leaving is not None:
+        modification.partner_leaving = _partner(award, kind, partner_leaving)
     modification.full_clean()
     modification.save()
-    services.event_record(
-        case=award.case,
-        actor=actor,
-        verb="modification.prepared",
-        data={"modification": modification.pk, "kind": kind},
-    )
+    data = {"modification": modification.pk, "kind": kind}
+    if partner_leaving is not None:
+        data["partner_leaving"] = partner_leaving.name
+    services.event_record(case=award.case, actor=actor, verb="modification.prepared", data=data)
     return modification
+
+
+def _partner(award: Award, kind: str, organization: Organization) -> Organization:
+    """A partner leaves an award by a scope change, and only a partner does (never the lead or BJA)."""
+    if kind != ModificationKind.SCOPE:
+        raise ServiceError(
+            "A partner leaves the award through a scope change.", field="partner_leaving", code="scope_only"
+        )
+    if not Participant.objects.filter(case=award.case, organization=organization, role__in=REMOVABLE).exists():
+        raise ServiceError(
+            f"{organization} is not a partner on this award.", field="partner_leaving", code="not_a_partner"
+        )
+    return organization
 
 
 def _locked(modification: Modification) -> tuple[Modification, Award]:
@@ -177,6 +193,16 @@ def modification_decide(*, modification: Modification, actor: User, approve: boo
         if modification.new_end <= award.end:
             raise Conflict("The award already ends on or after this date.", code="extension_shortens")
         _extend(award, modification, actor)
+    if approve and modification.partner_leaving_id:
+        # The partner's staff lose access to the award in this commit; the timeline says which modification.
+        participants.participant_leave(
+            case=award.case,
+            organization=modification.partner_leaving,
+            actor=actor,
+            # Not the description: it is free text site staff may redact, and this event would keep a copy.
+            reason="BJA approved the scope change (a Grant Award Modification) by which it leaves the award.",
+            data={"modification": modification.pk},
+        )
     modification.status = ModificationStatus.APPROVED if approve else ModificationStatus.DENIED
     modification.decided_by, modification.decided_at = actor, timezone.now()
     modification.decision_comment = comment.strip()
