@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import binascii
+from functools import cache
 from hmac import compare_digest
 
 from django.db.models import Aggregate, CharField, OuterRef, Subquery, Value
@@ -37,6 +38,13 @@ def _memberships():
     return Subquery(active.values("user_id").annotate(pairs=_List(pair)).values("pairs"))
 
 
+@cache
+def _tokens():
+    """Tokens with their user and memberships: built once per process (the expressions are the same for every
+    request; each request filters a copy)."""
+    return get_token_model().objects.select_related("user").annotate(memberships=_memberships())
+
+
 class TokenAuthentication(KnoxTokenAuthentication):
     """knox's token authentication in one query, with the user's organizations read beside the token.
 
@@ -50,12 +58,7 @@ class TokenAuthentication(KnoxTokenAuthentication):
     def authenticate_credentials(self, token: bytes):
         message = _("Invalid token.")
         token = token.decode("utf-8")
-        tokens = (
-            get_token_model()
-            .objects.filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
-            .select_related("user")
-            .annotate(memberships=_memberships())
-        )
+        tokens = _tokens().filter(token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in tokens:
             if self._cleanup_token(auth_token):
                 continue
