@@ -185,16 +185,17 @@ class WaitingItem(models.Model):
             ),
         ]
         indexes = [
-            # A user's queue: their memberships' (organization, role), most urgent first. The queue reads the item
-            # and its urgency from these alone (reminders.queue.Queue), the full row only for the page it shows.
+            # A user's queue: each of their memberships' (organization, role), and their own rows, in the queue's
+            # order (most urgent first), covering the item: the queue walks these and reads the full row only for
+            # the page it shows (reminders.queue.Queue).
             models.Index(
-                fields=["organization", "member_role", "due_date", "since"],
-                include=["id", "step", "case", "object_id", "action", "due_at", "except_user"],
+                fields=["organization", "member_role", "due_date", "due_at", "since", "step", "object_id"],
+                include=["id", "case", "action", "except_user"],
                 name="waiting_org_idx",
             ),
             models.Index(
-                fields=["user", "due_date", "since"],
-                include=["id", "step", "case", "object_id", "action", "due_at", "except_user"],
+                fields=["user", "due_date", "due_at", "since", "step", "object_id"],
+                include=["id", "case", "action", "except_user"],
                 name="waiting_user_idx",
             ),
             models.Index(fields=["case", "step"], name="waiting_case_idx"),

@@ -7,7 +7,6 @@ per item, most urgent first: overdue, then due soonest, then waiting longest (``
 
 from __future__ import annotations
 
-import operator
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import reduce
@@ -15,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,81 +51,95 @@ def request_queue_count(request) -> int:
     return request._queue_count
 
 
-def _held(*, user: User, kind: str | None = None) -> tuple[QuerySet, QuerySet]:
-    """The rows held through the user's memberships, and the rows naming the user, each checked for access.
+def _sources(*, user: User, kind: str | None = None) -> list[QuerySet]:
+    """The rows held through each of the user's memberships, then the rows naming the user: each checked for access,
+    and each without the items an earlier one holds (an item held two ways is one item).
 
     The memberships are constants here (``workflow.access.memberships``: read with the API token, else one small
-    query), so each (organization, role) pair walks ``waiting_org_idx``. Every row is still checked against its
-    case: held through a membership, the case must be one where that organization takes part in a role that gives
-    that membership role the view right (``workflow.access.participations``, one hashed list per membership rather
-    than a probe per row: a grant manager holds 3,500 rows); named, the user must reach the case.
+    query), so each (organization, role) pair walks ``waiting_org_idx`` in the queue's order. A row held through a
+    membership must be on a case where that organization takes part in a role that gives that membership role the
+    view right (``workflow.access.participations``); a named row, on a case the user reaches.
     """
     mine = WaitingItem.objects.exclude(except_user=user).order_by()
     if kind:
         mine = mine.filter(step=kind)
-    held = [
-        Q(organization_id=organization, member_role=role, case_id__in=participations(organization, role, VIEW))
-        for organization, role in memberships(user)
+    sources = [
+        mine.filter(organization_id=organization, member_role=role, case_id__in=participations(organization, role))
+        for organization, role in dict.fromkeys(memberships(user))
     ]
-    through_memberships = mine.filter(reduce(operator.or_, held, Q(pk__in=[])))
-    named = mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
-    return through_memberships, named
+    sources.append(
+        mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
+    )
+    sources = [rows for rows in sources if _can_hold(rows)]
+    same_item = {field: OuterRef(field) for field in ITEM}
+    return [
+        reduce(lambda rows, earlier: rows.exclude(Exists(earlier.filter(**same_item))), sources[:index], rows)
+        for index, rows in enumerate(sources)
+    ]
+
+
+def _can_hold(rows: QuerySet) -> bool:
+    """False for a source that can hold nothing (a membership role that sees no case): it has no SQL."""
+    try:
+        rows.query.sql_with_params()
+    except EmptyResultSet:
+        return False
+    return True
 
 
 class Queue:
-    """A person's queue, read in two steps inside one query.
+    """A person's queue: one ordered walk per source, merged and cut to the page.
 
-    The rows held (through memberships, or naming the person) are first reduced to one per item over narrow
-    columns (``ITEM`` and the urgency, from ``waiting_item_queue_idx``, which covers them), sorted and cut to the
-    page; only the page's rows are then read in full, with their case's title. A UNION over every field, as this
-    was first written, read and hashed each held row whole: for a grant manager's 3,500 items most of the
-    query's 23 ms (docs/benchmarks.md).
+    Each source (a membership's organization and role, or the rows naming the person) is read from an index that
+    covers the item and keeps it in the queue's order (``waiting_org_idx``, ``waiting_user_idx``), so PostgreSQL
+    merges the sources' walks and stops at the page's last row; only the page's rows are then read in full, with
+    their case's title. An item held two ways is kept by the first source that holds it. ``count`` reads every
+    held row's index entry; the dashboard asks for the total with its first rows (``with_total``). The first
+    version, a UNION over every field, read and hashed each held row whole: for a grant manager's 3,500 items,
+    23 ms of SQL for any page (docs/benchmarks.md).
     """
 
-    def __init__(self, user: User, kind: str | None = None, *, start: int = 0, stop: int | None = None) -> None:
-        self.user, self.kind, self.start, self.stop = user, kind, start, stop
+    ORDER = ("due_date ASC NULLS LAST", "due_at ASC NULLS LAST", "since", "step", "object_id")
+
+    def __init__(self, user: User, kind: str | None = None, *, start: int = 0, stop: int | None = None,
+                 total: bool = False) -> None:  # fmt: skip
+        self.user, self.kind, self.start, self.stop, self.total_wanted = user, kind, start, stop, total
         self._rows: list[dict] | None = None
+
+    def with_total(self) -> Queue:
+        """The same slice, whose read also counts every item (a window count, so the whole queue is read)."""
+        return Queue(self.user, self.kind, start=self.start, stop=self.stop, total=True)
 
     def _empty(self) -> bool:
         user = self.user
-        return user is None or not user.is_authenticated or not user.is_active or not self._held_sql()[0]
-
-    def _held_sql(self) -> tuple[str, list]:
-        """Both halves' rows (narrow columns) as one UNION ALL; "" when neither can hold anything."""
-        if hasattr(self, "_held_cache"):
-            return self._held_cache
-        parts, params = [], []
-        for rows in _held(user=self.user, kind=self.kind):
-            try:
-                sql, found = rows.values("id", *ITEM, *URGENCY[:3]).query.sql_with_params()
-            except EmptyResultSet:  # No membership: that half holds nothing.
-                continue
-            parts.append(f"SELECT * FROM ({sql}) held")  # nosec B608 (the ORM's own SQL)
-            params.extend(found)
-        self._held_cache = " UNION ALL ".join(parts), params
-        return self._held_cache
+        return user is None or not user.is_authenticated or not user.is_active
 
     def _items_sql(self) -> tuple[str, list]:
-        held, params = self._held_sql()
-        items = (
-            f"SELECT MIN(id) AS id, {', '.join(ITEM)}, {', '.join(URGENCY[:3])} FROM ({held}) h "  # nosec B608
-            f"GROUP BY {', '.join(ITEM)}, {', '.join(URGENCY[:3])}"
-        )
-        return items, params
+        """Every source's rows, narrow columns only (the covering indexes hold them), as one UNION ALL."""
+        if not hasattr(self, "_items_cache"):
+            parts, params = [], []
+            for index, rows in enumerate(_sources(user=self.user, kind=self.kind)):
+                sql, found = rows.values("id", *ITEM, *URGENCY[:3]).query.sql_with_params()
+                parts.append(f"SELECT * FROM ({sql}) s{index}")  # nosec B608 (the ORM's own SQL)
+                params.extend(found)
+            self._items_cache = " UNION ALL ".join(parts), params  # The named rows always make one part.
+        return self._items_cache
+
+    def _slice(self) -> str:
+        limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
+        return limit + (f" OFFSET {int(self.start)}" if self.start else "")
 
     def sql(self) -> tuple[str, list]:
         """The page's query (for EXPLAIN too)."""
         items, params = self._items_sql()
-        order = "due_date IS NULL, due_date, due_at IS NULL, due_at, since, step, object_id"
-        limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
-        offset = f" OFFSET {int(self.start)}" if self.start else ""
+        total = "COUNT(*) OVER ()" if self.total_wanted else "NULL"
+        page = f"SELECT i.*, {total} AS total FROM ({items}) i ORDER BY {', '.join(self.ORDER)}{self._slice()}"  # nosec B608
         columns = ", ".join(f"w.{field}" for field in FIELDS)
-        # The window counts every item before the page is cut: the total comes with the page.
-        page = f"SELECT i.*, COUNT(*) OVER () AS total FROM ({items}) i ORDER BY {order}{limit}{offset}"  # nosec B608
         sql = (
-            f"SELECT {columns}, c.title, p.total FROM ({page}) p JOIN {WaitingItem._meta.db_table} w ON w.id = p.id "  # nosec B608
-            f"LEFT JOIN {Case._meta.db_table} c ON c.id = w.case_id ORDER BY "
-            "p.due_date IS NULL, p.due_date, p.due_at IS NULL, p.due_at, p.since, p.step, p.object_id"
+            f"SELECT {columns}, c.title, p.total FROM ({page}) p "  # nosec B608
+            f"JOIN {WaitingItem._meta.db_table} w ON w.id = p.id "
+            f"LEFT JOIN {Case._meta.db_table} c ON c.id = w.case_id "
+            f"ORDER BY {', '.join('p.' + part for part in self.ORDER)}"
         )
         return sql, params
 
@@ -139,7 +152,7 @@ class Queue:
         stop = index.stop if index.stop is None else self.start + index.stop
         if self.stop is not None:
             stop = self.stop if stop is None else min(stop, self.stop)
-        return Queue(self.user, self.kind, start=start, stop=stop)
+        return Queue(self.user, self.kind, start=start, stop=stop, total=self.total_wanted)
 
     def __iter__(self):
         return iter(self._fetch())
@@ -150,19 +163,19 @@ class Queue:
     def _fetch(self) -> list[dict]:
         if self._rows is None:
             if self._empty():
-                self._rows = []
+                self._rows, self._total = [], 0
             else:
                 sql, params = self.sql()
                 with connection.cursor() as cursor:
                     cursor.execute(sql, params)
                     found = cursor.fetchall()
                 self._rows = [{**dict(zip(FIELDS, row[:-2], strict=True)), "case_title": row[-2]} for row in found]
-                if found or not self.start:  # An empty first page: nothing waits.
+                if self.total_wanted and (found or not self.start):  # An empty first page: nothing waits.
                     self._total = found[0][-1] if found else 0
         return self._rows
 
     def total(self) -> int:
-        """Every item of the queue, sliced or not: known from the page already read, else counted."""
+        """Every item of the queue, sliced or not: read with the page when asked for (``with_total``), else counted."""
         self._fetch()
         known = getattr(self, "_total", None)
         return Queue(self.user, self.kind).count() if known is None else known
@@ -174,10 +187,8 @@ class Queue:
         if self._rows is not None:
             return len(self._rows)
         items, params = self._items_sql()
-        limit = "" if self.stop is None else f" LIMIT {int(self.stop - self.start)}"
-        offset = f" OFFSET {int(self.start)}" if self.start else ""
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({items}) i{limit}{offset}) n", params)  # nosec B608
+            cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM ({items}) i{self._slice()}) n", params)  # nosec B608
             return cursor.fetchone()[0]
 
 

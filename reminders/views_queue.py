@@ -38,7 +38,7 @@ def queue_section(request) -> dict | None:
     user = request.user
     if not user.is_authenticated:
         return None
-    first = queue_for_user(user=user)[:SHOWN_ON_DASHBOARD]
+    first = queue_for_user(user=user).with_total()[:SHOWN_ON_DASHBOARD]
     request._queue_count = first.total()  # The navigation's count too.
     return {
         "template": "reminders/sections/queue.html",
