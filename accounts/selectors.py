@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from accounts.models import Membership, Organization, Role, User
+from accounts.models import Membership, MembershipStatus, Organization, Role, User
 from config.errors import NotAllowed, NotFound
 
 
@@ -33,15 +33,32 @@ def user_memberships(*, user: User) -> QuerySet[Membership]:
 
 
 def request_memberships(request) -> list[Membership]:
-    """The signed-in user's active memberships, read once per page: the navigation, the dashboard and the access
-    reads of its sections share them (``workflow.access.memberships``, ``membership_rows``)."""
+    """The signed-in user's active memberships, read once per page with their waiting invitations (one query): the
+    navigation, the dashboard and the access reads of its sections share them (``workflow.access.memberships``,
+    ``membership_rows``, ``request_invitations``)."""
     user = request.user
     rows = getattr(user, "_membership_rows", None)
     if rows is None:
-        rows = list(user_memberships(user=user))
-        user._membership_rows = rows
+        both = list(
+            Membership.objects.filter(user=user, organization__is_active=True)
+            .filter(Q(is_active=True) | Q(status=MembershipStatus.PENDING))
+            .select_related("organization", "invited_by")
+        )
+        rows = [membership for membership in both if membership.is_active and user.is_active]
+        waiting = [membership for membership in both if membership.status == MembershipStatus.PENDING]
+        user._membership_rows, user._invitation_rows = (
+            rows,
+            sorted(waiting, key=lambda membership: (-membership.updated_at.timestamp(), membership.pk)),
+        )
         user._memberships = [(membership.organization_id, membership.role) for membership in rows]
     return rows
+
+
+def request_invitations(request) -> list[Membership]:
+    """The signed-in user's invitations waiting for an answer (``invitation_list_for_user``), read with
+    ``request_memberships``."""
+    request_memberships(request)
+    return request.user._invitation_rows
 
 
 def membership_rows(user: User) -> list[Membership]:

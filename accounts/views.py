@@ -56,7 +56,7 @@ def lockout_response(request, original_response=None, credentials=None):
 def dashboard(request):
     """The role dashboard: the user's organizations, then each domain app's section (settings.DASHBOARD_SECTIONS)."""
     memberships = selectors.request_memberships(request)
-    invitations = list(selectors.invitation_list_for_user(user=request.user))
+    invitations = selectors.request_invitations(request)
     sections = [section for path in settings.DASHBOARD_SECTIONS if (section := import_string(path)(request))]
     context = {"memberships": memberships, "invitations": invitations, "sections": sections}
     return render(request, "accounts/dashboard.html", context)

@@ -10,7 +10,7 @@ from partnerships.models import Assessment, PartnershipMember
 from partnerships.rules import STAFF_ROLES
 from partnerships.selectors.partnerships import partnership_list
 from partnerships.selectors.ta import OPEN_STAGES, ta_queue, ta_request_list, ta_user_coordinates
-from workflow.access import EDIT
+from workflow.access import EDIT, organization_ids
 from workflow.models import Case
 
 SHOWN = 10
@@ -38,11 +38,17 @@ def assessments_waiting(*, user) -> list[PartnershipMember]:
 def section(request: HttpRequest) -> dict | None:
     user = request.user
     partnerships = list(partnership_list(user=user).filter(case__closed_at__isnull=True)[:SHOWN])
-    queue = ta_queue(user=user) if ta_user_coordinates(user=user) else None
-    mine = Membership.objects.active().filter(user=user).values("organization_id")
-    own_requests = list(
-        ta_request_list(user=user).filter(case__organization__in=mine, case__stage__in=OPEN_STAGES)[:SHOWN]
-    )
+    mine = organization_ids(user)
+    if ta_user_coordinates(user=user):
+        # A coordinator's queue and own requests are both open requests they see: one read, split here.
+        open_requests = list(ta_request_list(user=user).filter(case__stage__in=OPEN_STAGES))
+        queue = ta_queue(user=user, open_requests=open_requests)
+        own_requests = [request for request in open_requests if request.case.organization_id in mine][:SHOWN]
+    else:
+        queue = None
+        own_requests = list(
+            ta_request_list(user=user).filter(case__organization__in=mine, case__stage__in=OPEN_STAGES)[:SHOWN]
+        )
     waiting = assessments_waiting(user=user)
     if not (partnerships or queue or own_requests):
         return None

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Membership, Organization, OrganizationKind, User
 from accounts.selectors import membership_rows
 from partnerships.models import TADelivery, TARequest
-from workflow.access import VIEW, case_access
+from workflow.access import VIEW, case_access, organization_ids
 
 OPEN_STAGES = ("received", "acknowledged", "matched", "scheduled")
 
@@ -50,19 +50,24 @@ class Queue:
     match_overdue: list[TARequest]
 
 
-def ta_queue(*, user: User, now: datetime | None = None) -> Queue:
+def ta_queue(*, user: User, now: datetime | None = None, open_requests: list[TARequest] | None = None) -> Queue:
     """Open requests the user coordinates (visible, not filed by their own organization), oldest first.
 
     Overdue means the clock ran out and the step is still not done: not
-    acknowledged by its 48-business-hour deadline, not matched within 2 weeks.
+    acknowledged by its 48-business-hour deadline, not matched within 2 weeks. `open_requests`: every open request
+    the user sees, newest first, when the caller has read them already (the dashboard).
     """
     now = now or timezone.now()
-    requests = list(
-        ta_request_list(user=user)
-        .filter(case__stage__in=OPEN_STAGES)
-        .exclude(case__organization__in=_own_organization_ids(user))
-        .order_by("case__opened_at", "id")
-    )
+    if open_requests is None:
+        requests = list(
+            ta_request_list(user=user)
+            .filter(case__stage__in=OPEN_STAGES)
+            .exclude(case__organization__in=_own_organization_ids(user))
+            .order_by("case__opened_at", "id")
+        )
+    else:
+        own = set(organization_ids(user))
+        requests = [request for request in reversed(open_requests) if request.case.organization_id not in own]
     return Queue(
         open=requests,
         acknowledge_overdue=[r for r in requests if r.acknowledged_at is None and r.acknowledge_due_at < now],
