@@ -19,10 +19,15 @@ CAP = 1000
 class CappedPaginator(Paginator):
     cap = CAP
 
+    def __init__(self, object_list, per_page, *, counted=None, **kwargs) -> None:
+        super().__init__(object_list, per_page, **kwargs)
+        #: Rows as many as the list's, cheaper to count (the user's reach for their unfiltered case list).
+        self.counted = object_list if counted is None else counted
+
     @cached_property
     def _found(self) -> int:
         # COUNT over `LIMIT cap + 1`: an ordered walk can stop there instead of reaching the end.
-        return self.object_list[: self.cap + 1].count()
+        return self.counted[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
@@ -34,7 +39,8 @@ class CappedPaginator(Paginator):
         return self._found > self.cap
 
 
-def page_context(request: HttpRequest, queryset, per_page: int) -> dict:
-    """`page` (the requested page, or the nearest valid one) and `page_range` for includes/pagination.html."""
-    page = CappedPaginator(queryset, per_page).get_page(request.GET.get("page"))
+def page_context(request: HttpRequest, queryset, per_page: int, *, counted=None) -> dict:
+    """`page` (the requested page, or the nearest valid one) and `page_range` for includes/pagination.html.
+    `counted`: rows as many as `queryset`'s and cheaper to count."""
+    page = CappedPaginator(queryset, per_page, counted=counted).get_page(request.GET.get("page"))
     return {"page": page, "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)}

@@ -148,6 +148,14 @@ def case_access(user, action: str = VIEW, *, case_field: str = "pk") -> Q:
     return Q(**{f"{case_field}__in": _reach_rows(user, action).values("case_id")})
 
 
+def visible_count_rows(user, action: str = VIEW) -> models.QuerySet | None:
+    """Rows as many as ``visible_to(user, action)``'s cases, cheaper to count (the reach rows themselves); None for
+    a superuser, who reaches every case through no row."""
+    if _trivial(user, action) is not None:
+        return None
+    return _reach_rows(user, action)
+
+
 def _trivial(user, action: str) -> Q | None:
     """The condition for who needs no table: nobody, or a superuser (everything)."""
     if action not in ACTIONS:

@@ -27,7 +27,7 @@ from config.forms import apply_error
 from config.paging import page_context
 from config.refusals import REFUSALS, refusal
 from workflow import checklists, document_changes, documents, selectors, services
-from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
+from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights, visible_count_rows
 from workflow.api import document_response
 from workflow.corrections import author_organizations
 from workflow.forms import (
@@ -65,9 +65,12 @@ def _back(case: Case) -> HttpResponse:
 def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     cases = selectors.case_list(user=request.user).prefetch_related(None).order_by("-opened_at", "-id")
-    if form.is_valid():
-        cases = cases.filter(**{name: value for name, value in form.cleaned_data.items() if value})
-    context = {"form": form, **page_context(request, cases, CASES_PER_PAGE)}
+    chosen = {name: value for name, value in form.cleaned_data.items() if value} if form.is_valid() else {}
+    cases = cases.filter(**chosen)
+    # Unfiltered, the list holds exactly the user's reach: counting those index entries stops at the cap, where
+    # counting cases walks them (a grant manager's first 1,001 of 13,000: 35 ms).
+    counted = None if chosen else visible_count_rows(request.user)
+    context = {"form": form, **page_context(request, cases, CASES_PER_PAGE, counted=counted)}
     return _render(request, "workflow/case_list.html", context)
 
 
