@@ -27,7 +27,7 @@ from config.forms import apply_error
 from config.paging import page_context
 from config.refusals import REFUSALS, refusal
 from workflow import checklists, document_changes, documents, selectors, services
-from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights
+from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights, rights_scope
 from workflow.api import document_response
 from workflow.corrections import author_organizations
 from workflow.forms import (
@@ -292,6 +292,12 @@ def milestone_sign_off(request: HttpRequest, case_id: int, milestone_id: int) ->
 @login_required
 @require_POST
 def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    # As a viewset does: the service's own check reuses the rights checked here, one query per upload.
+    with rights_scope():
+        return _document_upload(request, case_id)
+
+
+def _document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
     try:  # Who may not upload here is refused before the file is read (a domain app's kind: 409, naming its page).
         documents.document_uploadable(case=case, actor=request.user)
