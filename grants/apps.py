@@ -14,6 +14,7 @@ class GrantsConfig(AppConfig):
         from grants.rules import APPLICATION_KIND
         from grants.waiting import register_waiting
         from workflow.document_changes import CHANGED_THROUGH_DOMAIN
+        from workflow.documents import UPLOADED_THROUGH_DOMAIN
         from workflow.machines import registry
         from workflow.participants import REMOVED_THROUGH_DOMAIN
 
@@ -23,6 +24,12 @@ class GrantsConfig(AppConfig):
         # So does an attachment (grants.services.application_document_withdraw); a new version is attached anew.
         CHANGED_THROUGH_DOMAIN[APPLICATION_KIND] = (
             "the application's attachments, while it is a draft: withdraw it there and attach the new version"
+        )
+        # An attachment has a kind the solicitation asks for and a file type that kind accepts, and only a draft takes
+        # one (grants.services.application_document_upload); the generic upload checks none of that.
+        UPLOADED_THROUGH_DOMAIN[APPLICATION_KIND] = (
+            "the application, while it is a draft: “Attach a document” on its page, or "
+            "POST /api/v1/applications/{id}/documents/ with the kind of attachment (each kind takes its own file types)"
         )
         registry.register(award_machine.MACHINE)
         # A recipient's partners on an award change only through a Grant Award Modification that BJA approves.

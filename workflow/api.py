@@ -196,12 +196,16 @@ class CaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, CaseScopedVi
     )
     @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
     def documents(self, request, pk=None):
+        """GET: the documents you may see. POST: upload one; a case kind whose app takes its documents in by its own
+        rules (an application's attachments) answers 409 `domain_documents`, naming where to upload instead."""
         if request.method == "GET":
             case = self.get_object()
             queryset = Document.objects.visible_to(request.user).filter(case=case).order_by("-uploaded_at", "-id")
             page = self.paginate_queryset(queryset)
             return self.get_paginated_response(DocumentSerializer(page, many=True).data)
         case = self.write_target()
+        # Before the input is read: no "file required" to someone who must upload elsewhere.
+        documents.document_uploadable(case=case, actor=request.user)
         data = self.write_input(DocumentUploadSerializer, case)
         milestone = None
         if "milestone" in data:

@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from accounts.models import User
-from config.errors import NotAllowed, NotFound, ServiceError
+from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from config.phi import CODE as CLIENT_INFORMATION
 from config.phi import client_information_find, client_information_message
 from workflow.access import EDIT, acting_organizations, case_require
@@ -46,6 +46,13 @@ TYPE_WORDS = {
     "text/plain": "a plain text file (TXT)",
     "text/csv": "a CSV table",
 }
+# Case kinds whose documents a domain app takes in by rules of its own (an application's attachments: a kind the
+# solicitation asks for, the file types that kind accepts, only while it is a draft, and the applicants sign again).
+# The generic upload (API and case page) answers 409 `domain_documents` for them, naming where to attach instead, so
+# there is one path; the app's service passes `domain=True`. The app adds its kind from AppConfig.ready(), saying
+# where; the engine does not know it. Withdrawing and replacing have their own registry
+# (``workflow.document_changes.CHANGED_THROUGH_DOMAIN``).
+UPLOADED_THROUGH_DOMAIN: dict[str, str] = {}
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9 ._()\-]+")
 #: A kept name's length (Document.original_name holds 200; the storage path adds a folder and a random name).
 NAME_MAX_LENGTH = 150
@@ -123,6 +130,22 @@ def _sha256(upload: UploadedFile) -> str:
     return digest.hexdigest()
 
 
+def document_uploadable_here(case: Case) -> bool:
+    """Whether the generic upload takes documents for this case (not where a domain app does: its own page does)."""
+    return case.kind not in UPLOADED_THROUGH_DOMAIN
+
+
+def document_uploadable(*, case: Case, actor: User, domain: bool = False) -> None:
+    """What an upload checks before it reads the file: who may upload (404 to outsiders, 403 to who may not work on
+    the case), then through which door (409 `domain_documents` for a kind in ``UPLOADED_THROUGH_DOMAIN``)."""
+    case_require(
+        user=actor, case=case, action=EDIT, message="Only participants who work on the case can upload documents."
+    )
+    where = UPLOADED_THROUGH_DOMAIN.get(case.kind)
+    if where and not domain:
+        raise Conflict(f"Upload documents to this case through {where}.", code="domain_documents")
+
+
 @transaction.atomic
 def document_upload(
     *,
@@ -132,10 +155,11 @@ def document_upload(
     kind: str = "other",
     visibility: str = Visibility.ALL,
     milestone: Milestone | None = None,
+    domain: bool = False,
 ) -> Document:
-    case_require(
-        user=actor, case=case, action=EDIT, message="Only participants who work on the case can upload documents."
-    )
+    """Store a checked file on the case. `domain` is passed by the domain service of a case kind in
+    ``UPLOADED_THROUGH_DOMAIN``, which checked its own rules."""
+    document_uploadable(case=case, actor=actor, domain=domain)
     if visibility not in Visibility.values:
         raise ServiceError(f"“{visibility}” is not a visibility.", field="visibility", code="invalid_choice")
     if milestone is not None and milestone.case_id != case.pk:

@@ -27,7 +27,15 @@ from config.forms import apply_error
 from config.paging import page_context
 from config.refusals import REFUSALS, refusal
 from workflow import checklists, document_changes, documents, selectors, services
-from workflow.access import EDIT, MANAGE, REVIEW, acting_organizations, case_rights, visible_count_rows
+from workflow.access import (
+    EDIT,
+    MANAGE,
+    REVIEW,
+    acting_organizations,
+    case_rights,
+    rights_scope,
+    visible_count_rows,
+)
 from workflow.api import document_response
 from workflow.corrections import author_organizations
 from workflow.forms import (
@@ -167,6 +175,8 @@ def case_page_context(*, request: HttpRequest, case: Case, upload_form: Document
             for document in visible_documents
             if document.organization_id in ours and document.withdrawn_at is None
         },
+        # The upload form only where it would be accepted (an application's attachments: on the application's page).
+        "can_upload": EDIT in rights and documents.document_uploadable_here(case),
         "upload_form": upload_form or DocumentUploadForm(milestones=milestones),
         "timeline": list(selectors.case_timeline(case=case, user=user, rights=rights)),
         "case_sections": [
@@ -293,7 +303,17 @@ def milestone_sign_off(request: HttpRequest, case_id: int, milestone_id: int) ->
 @login_required
 @require_POST
 def document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
+    # As a viewset does: the service's own check reuses the rights checked here, one query per upload.
+    with rights_scope():
+        return _document_upload(request, case_id)
+
+
+def _document_upload(request: HttpRequest, case_id: int) -> HttpResponse:
     case = _case(request, case_id)
+    try:  # Who may not upload here is refused before the file is read (a domain app's kind: 409, naming its page).
+        documents.document_uploadable(case=case, actor=request.user)
+    except ServiceError as error:
+        return refusal(request, error, back=case)
     milestones = list(Milestone.objects.filter(case=case).order_by("order", "id"))
     form = DocumentUploadForm(request.POST, request.FILES, milestones=milestones)
     if form.is_valid():

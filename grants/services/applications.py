@@ -266,7 +266,7 @@ def application_document_upload(*, application: Application, actor: User, upload
         )
     # Attachments are read by every applicant and by BJA: that is what makes them part of the application.
     document = documents.document_upload(
-        case=application.case, actor=actor, upload=upload, kind=kind, visibility=Visibility.ALL
+        case=application.case, actor=actor, upload=upload, kind=kind, visibility=Visibility.ALL, domain=True
     )
     content_changed(application)
     return document
