@@ -71,10 +71,20 @@ def pytest_runtest_setup(item):
         pytest.skip(reason)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # PBKDF2's deliberate slowness buys nothing in tests and costs most of their time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """PBKDF2's deliberate slowness buys nothing in tests and costs most of their time.
+
+    Session-wide, so the worlds built once per module (the demo's eleven accounts) hash fast too: a
+    function-scoped fixture starts only after them, and PBKDF2 cost about a second per demo account.
+    """
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=[FAST_HASHER]):
+        yield
 
 
 @pytest.fixture(autouse=True)
