@@ -131,13 +131,14 @@ def staff(db):
     return factories.UserFactory(is_staff=True, full_name="Stella Staff")
 
 
-@pytest.fixture(autouse=True)
-def _force_login_is_a_complete_sign_in(monkeypatch):
+@pytest.fixture(scope="session", autouse=True)
+def _force_login_is_a_complete_sign_in():
     """`client.force_login(user)` (and `client.login`) stands for a finished sign-in, second factor included.
 
     Without this, every test of an organization admin or a grant manager would land on the two-step setup
     page (accounts.middleware.SecondFactorMiddleware), as a real password-only session does. Tests of the
     two-step rule itself sign in through the login form, or call `tests.helpers.password_only(client)`.
+    Session-wide, so a world a module builds once (`module_db`) signs in the same way.
     """
     from django.test.client import ClientMixin
 
@@ -151,7 +152,27 @@ def _force_login_is_a_complete_sign_in(monkeypatch):
         session_assurance_record(session, method="test", mfa=True, factor="test")
         session.save()
 
-    monkeypatch.setattr(ClientMixin, "_login", _login)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(ClientMixin, "_login", _login)
+        yield
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The database for a world a module's tests share, built once by a module-scoped fixture that asks for this.
+
+    Rows that take seconds to build (the demo, fifty awards through the services) are built once per module and
+    process instead of once per test. Everything is rolled back after the module's last test; each test still
+    runs in a savepoint of its own (pytest-django's `db`), so none sees another's writes. Yields the folder
+    the world's uploads go to.
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
+        yield media
+        transaction.set_rollback(True)
 
 
 @pytest.fixture(autouse=True)
