@@ -163,8 +163,9 @@ def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
 
     Rows that take seconds to build (the demo, fifty awards through the services) are built once per module and
     process instead of once per test. Everything is rolled back after the module's last test; each test still
-    runs in a savepoint of its own (pytest-django's `db`), so none sees another's writes. Yields the folder
-    the world's uploads go to.
+    runs in a savepoint of its own (mark the module `django_db`), so none sees another's writes. Keep such a
+    world in a module of its own: every test of the module after the first to ask for it sees it. Yields the
+    folder the world's uploads go to.
     """
     from django.db import transaction
     from django.test import override_settings

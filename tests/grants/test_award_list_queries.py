@@ -20,6 +20,8 @@ from tests.grants import bulk, flow
 from tests.grants.test_pages import page_client
 from tests.helpers import api_client, queries_at_two_sizes
 
+pytestmark = pytest.mark.django_db  # Each test in a savepoint of its own, inside the module's world.
+
 AWARD_LISTS = [
     "/api/v1/awards/?page_size=100",
     "/api/v1/awards/calendar/?page_size=100",
