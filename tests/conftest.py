@@ -157,6 +157,18 @@ def _force_login_is_a_complete_sign_in():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _transactional_tests_delete_their_rows():
+    """A transactional test ends by deleting the rows it wrote, not by truncating every table (tests/flush.py)."""
+    from django.test import TransactionTestCase
+
+    from tests.flush import fixture_teardown
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(TransactionTestCase, "_fixture_teardown", fixture_teardown)
+        yield
+
+
 @pytest.fixture(scope="module")
 def module_db(django_db_setup, django_db_blocker, tmp_path_factory):
     """The database for a world a module's tests share, built once by a module-scoped fixture that asks for this.
