@@ -59,6 +59,31 @@ SERVICE_CHECKS = {
 }
 
 
+# The longest tests, started first so that no worker is left running one while the other has finished
+# (`--dist worksteal` in pyproject.toml: each worker takes half the list in order, and an idle one takes half of
+# what the other has not started). Also keeps each module that builds a world once (the demo) on one worker.
+SLOW_FIRST = (
+    "tests/e2e/test_crawl_browser.py",  # Eleven demo accounts in Chromium with axe: ~30 s.
+    "tests/e2e/test_partnership.py",  # The long browser stories: ~20-30 s each.
+    "tests/e2e/test_preaward.py",
+    "tests/workflow/test_stateful.py",
+    "tests/e2e/test_postaward.py",
+    "tests/e2e/test_queue.py",
+    "tests/reminders/test_reliability.py",  # Real workers killed and restarted.
+    "tests/config/test_crawl.py",  # The demo, then eleven walks of 5-10 s.
+    "tests/security/test_api_contract.py",  # The demo, then ~150 operations of about a second.
+    "tests/security/test_rights_matrix.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    def rank(item) -> int:
+        path = item.nodeid.split("::", 1)[0]
+        return SLOW_FIRST.index(path) if path in SLOW_FIRST else len(SLOW_FIRST)
+
+    items.sort(key=rank)  # Stable: the other tests keep their order.
+
+
 def pytest_runtest_setup(item):
     for marker, check in SERVICE_CHECKS.items():
         if item.get_closest_marker(marker) is None:
