@@ -110,17 +110,28 @@ def count_queries(request: Callable[[], object]) -> tuple[int, list[str], object
 
 
 def assert_constant_queries(
-    *, request: Callable[[], object], grow: Callable[[int], None], small: int = 5, large: int = 50
-) -> int:
-    """The request issues as many queries with `large` rows as with `small`. Returns the count."""
-    counts = queries_at_two_sizes(requests={"the request": request}, grow=grow, small=small, large=large)
-    return counts["the request"].assert_constant()
+    *,
+    request: Callable[[], object] | None = None,
+    requests: dict | None = None,
+    grow: Callable[[int], None],
+    small: int = 5,
+    large: int = 50,
+):
+    """The request issues as many queries with `large` rows as with `small`. Returns the count.
+
+    With `requests` (label -> request) instead, each of them, the rows grown once for all: returns the counts.
+    """
+    measured = {"the request": request} if requests is None else requests
+    counts = queries_at_two_sizes(requests=measured, grow=grow, small=small, large=large)
+    found = {label: each.assert_constant() for label, each in counts.items()}
+    return found if requests is not None else found["the request"]
 
 
 @dataclass
 class QueryCounts:
     """What one request cost with `small` rows and with `large`, and how it answered."""
 
+    label: str
     small: int
     large: int
     few: int
@@ -131,9 +142,10 @@ class QueryCounts:
     def assert_constant(self) -> int:
         """Both answers were 200 and cost the same queries. Returns the count."""
         for response in self.answers:
-            assert response.status_code == 200, response.content[:500]
-        assert self.few == self.many, f"{self.few} queries for {self.small} rows, {self.many} for {self.large}:\n" + (
-            "\n".join(self.many_sql)
+            assert response.status_code == 200, f"{self.label}: {response.content[:500]}"
+        assert self.few == self.many, (
+            f"{self.label}: {self.few} queries for {self.small} rows, {self.many} for {self.large}:\n"
+            + "\n".join(self.many_sql)
         )
         return self.many
 
@@ -155,7 +167,9 @@ def queries_at_two_sizes(
     counts = {}
     for label, request in requests.items():
         many, many_sql, response = count_queries(request)
-        counts[label] = QueryCounts(small, large, few[label][0], many, many_sql, answers=[few[label][2], response])
+        counts[label] = QueryCounts(
+            str(label), small, large, few[label][0], many, many_sql, answers=[few[label][2], response]
+        )
     return counts
 
 
