@@ -110,18 +110,67 @@ def count_queries(request: Callable[[], object]) -> tuple[int, list[str], object
 
 
 def assert_constant_queries(
-    *, request: Callable[[], object], grow: Callable[[int], None], small: int = 5, large: int = 50
-) -> int:
-    """The request issues as many queries with `large` rows as with `small`. Returns the count."""
+    *,
+    request: Callable[[], object] | None = None,
+    requests: dict | None = None,
+    grow: Callable[[int], None],
+    small: int = 5,
+    large: int = 50,
+):
+    """The request issues as many queries with `large` rows as with `small`. Returns the count.
+
+    With `requests` (label -> request) instead, each of them, the rows grown once for all: returns the counts.
+    """
+    measured = {"the request": request} if requests is None else requests
+    counts = queries_at_two_sizes(requests=measured, grow=grow, small=small, large=large)
+    found = {label: each.assert_constant() for label, each in counts.items()}
+    return found if requests is not None else found["the request"]
+
+
+@dataclass
+class QueryCounts:
+    """What one request cost with `small` rows and with `large`, and how it answered."""
+
+    label: str
+    small: int
+    large: int
+    few: int
+    many: int
+    many_sql: list[str]
+    answers: list  # The responses with `small` rows and with `large`.
+
+    def assert_constant(self) -> int:
+        """Both answers were 200 and cost the same queries. Returns the count."""
+        for response in self.answers:
+            assert response.status_code == 200, f"{self.label}: {response.content[:500]}"
+        assert self.few == self.many, (
+            f"{self.label}: {self.few} queries for {self.small} rows, {self.many} for {self.large}:\n"
+            + "\n".join(self.many_sql)
+        )
+        return self.many
+
+
+def queries_at_two_sizes(
+    *, requests: dict, grow: Callable[[int], None], small: int = 5, large: int = 50
+) -> dict[object, QueryCounts]:
+    """Each request's queries with `small` rows and with `large` (`requests`: label -> request).
+
+    The rows grow once for all the requests: building rows through the services is what costs (seconds for 50),
+    so a module that checks several lists of one world measures them together (see tests/grants/test_queries.py).
+    """
     grow(small)
-    request()  # Warm caches (content types, sessions) so both measured runs start alike.
-    few, _, response = count_queries(request)
-    assert response.status_code == 200, response.content[:500]
+    few = {}
+    for label, request in requests.items():
+        request()  # Warm caches (content types, sessions) so both measured runs start alike.
+        few[label] = count_queries(request)
     grow(large - small)
-    many, many_sql, response = count_queries(request)
-    assert response.status_code == 200, response.content[:500]
-    assert few == many, f"{few} queries for {small} rows, {many} for {large}:\n" + "\n".join(many_sql)
-    return many
+    counts = {}
+    for label, request in requests.items():
+        many, many_sql, response = count_queries(request)
+        counts[label] = QueryCounts(
+            str(label), small, large, few[label][0], many, many_sql, answers=[few[label][2], response]
+        )
+    return counts
 
 
 class _VisibleText(HTMLParser):

@@ -1,16 +1,15 @@
 """Post-award endpoints and pages: outsiders get 404, viewers may read but not write (and nothing changes),
-bad input is a 4xx naming the rule, and every list costs the same queries for 5 rows as for 50."""
+bad input is a 4xx naming the rule, and every list costs the same queries for 5 rows as for 50 (the award lists
+in tests/grants/test_award_list_queries.py)."""
 
 from datetime import date, timedelta
-from decimal import Decimal
 
 import pytest
 
 from grants import reporting
-from grants.awards.services.award import award_create
 from grants.awards.services.reports import _add
-from grants.models import Application, Award, Decision, MatchReport, Modification, Report
-from tests.grants import award_flow, bulk
+from grants.models import Award, MatchReport, Modification, Report
+from tests.grants import award_flow
 from tests.grants.test_pages import page_client
 from tests.helpers import Write, api_client, assert_access_rules, assert_constant_queries
 from workflow.models import Case, Milestone
@@ -144,38 +143,6 @@ def test_alternate_submitting_is_403(accepted, admin, member):
     assert not Modification.objects.exists()
 
 
-@pytest.fixture
-def grow_awards(solicitation, organization, admin, bh_org, bja, grant_manager):
-    def grow(n):
-        for application in bulk.applications(n, solicitation=solicitation, lead=organization, actor=admin,
-                                             partner=bh_org, agency=bja, stage="awarded"):  # fmt: skip
-            start = date(2027, 10, 1)
-            Application.objects.filter(pk=application.pk).update(project_start=start, project_end=date(2030, 9, 30))
-            application.refresh_from_db()
-            Decision.objects.create(application=application, outcome="awarded", amount=Decimal("1000"),
-                                    decided_on=date(2026, 11, 1), decided_by=grant_manager)  # fmt: skip
-            award = award_create(application=Application.objects.get(pk=application.pk), actor=grant_manager)
-            _add(award, None, reporting.ReportingPeriod("performance", start, start, date(2026, 1, 30)))
-
-    return grow
-
-
-@pytest.mark.parametrize(
-    "url",
-    [
-        "/api/v1/awards/?page_size=100",
-        "/api/v1/awards/calendar/?page_size=100",
-        "/grants/awards/",
-        "/grants/awards/export/awards.csv",
-        "/grants/awards/export/calendar.xlsx",
-    ],
-)
-def test_award_lists_constant_queries(grow_awards, admin, grant_manager, url):
-    for user in (admin, grant_manager):
-        client = page_client(user) if url.startswith("/grants/") else api_client(user)
-        assert_constant_queries(request=lambda c=client: c.get(url), grow=grow_awards)
-
-
 def test_award_reports_list_constant_queries(accepted, admin):
     def grow(n):
         for i in range(n):
@@ -190,13 +157,6 @@ def test_award_reports_list_constant_queries(accepted, admin):
 def test_exports_respect_access(accepted, outsider, grant_manager):
     assert accepted.number not in page_client(outsider).get("/grants/awards/export/awards.csv").content.decode()
     assert accepted.number in page_client(grant_manager).get("/grants/awards/export/awards.csv").content.decode()
-
-
-def test_dashboard_lists_awards_with_their_clocks(grow_awards, admin, grant_manager):
-    for user in (admin, grant_manager):
-        assert_constant_queries(request=lambda u=user: page_client(u).get("/"), grow=grow_awards)
-    page = page_client(grant_manager).get("/").content.decode()
-    assert "dashboard-awards" in page and "Accept by" in page
 
 
 def test_award_page_shows_the_countdown_and_why_implementation_is_locked(award, admin):

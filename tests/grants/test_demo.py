@@ -1,12 +1,15 @@
 """The demo: an open FY Connect and Protect solicitation and the police department's draft with its partner, and
 last round's award in implementation with a report at each step, one overdue, and a modification for BJA."""
 
+import io
 import re
 from datetime import date
 from decimal import Decimal
 
+import pytest
 import time_machine
 from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 
 from grants import reporting, selectors
@@ -16,11 +19,15 @@ from grants.models import Application, Award, Solicitation
 from workflow.models import Case
 
 
-def test_demo_is_realistic_and_idempotent(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
-    call_command("load_demo")
+@pytest.fixture(scope="module")
+def demo(module_db):
+    """The demo loaded twice (the second load must add nothing), once for the module's tests that read it."""
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", stdout=io.StringIO())
+
+
+def test_demo_is_realistic_and_idempotent(db, demo):
     solicitation = Solicitation.objects.get(program="connect_and_protect")
     assert solicitation.is_published
     category = solicitation.categories.get(code="1")
@@ -50,11 +57,7 @@ def _status(report) -> str:
     return report.milestone.status
 
 
-def test_demo_has_an_award_in_implementation_with_a_report_at_each_step(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
-    call_command("load_demo")
+def test_demo_has_an_award_in_implementation_with_a_report_at_each_step(db, demo):
     award = Award.objects.select_related("case", "application__solicitation").get()
     assert (award.case.title, award.case.stage) == (TITLE, "implementation")
     assert award.accepted_at.date() < award.start < award.end
@@ -70,10 +73,7 @@ def test_demo_has_an_award_in_implementation_with_a_report_at_each_step(db, sett
     assert list(award.modifications.values_list("status", flat=True)) == ["pending"]
 
 
-def test_no_two_demo_cases_have_nearly_the_same_name(db, settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("load_demo")
+def test_no_two_demo_cases_have_nearly_the_same_name(db, demo):
     # An award carries its application's title on purpose: the pair is one grant.
     titles = Case.objects.exclude(kind="award").values_list("title", flat=True)
     keys = [re.sub(r"[^a-z0-9]", "", title.lower()) for title in titles]

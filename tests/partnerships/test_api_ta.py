@@ -178,12 +178,19 @@ def test_ta_lists_have_constant_queries(organization, member, coordinator, site_
             )
 
     requester, bja = api_client(member), api_client(grant_manager)
-    assert_constant_queries(request=lambda: requester.get("/api/v1/ta-requests/?page_size=100"), grow=more_requests)
-    assert_constant_queries(request=lambda: bja.get("/api/v1/ta-requests/queue/?page_size=100"), grow=more_requests)
+    assert_constant_queries(
+        requests={
+            "the requester's list": lambda: requester.get("/api/v1/ta-requests/?page_size=100"),
+            "BJA's queue": lambda: bja.get("/api/v1/ta-requests/queue/?page_size=100"),
+        },
+        grow=more_requests,
+    )
     assert_constant_queries(request=lambda: bja.get("/api/v1/learning-sites/?page_size=100"), grow=more_sites)
     url = f"/api/v1/ta-requests/{first.id}/deliveries/?page_size=100"
-    assert_constant_queries(request=lambda: bja.get(url), grow=more_deliveries)
-    assert_constant_queries(request=lambda: bja.get("/api/v1/ta-report/"), grow=more_deliveries)
+    assert_constant_queries(
+        requests={"deliveries": lambda: bja.get(url), "the report": lambda: bja.get("/api/v1/ta-report/")},
+        grow=more_deliveries,
+    )
 
 
 def test_schedule_before_the_request_is_refused(matched, coordinator):

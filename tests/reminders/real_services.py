@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from kombu import pools as kombu_pools
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 CELERY = BASE_DIR / ".venv" / "bin" / "celery"
@@ -178,8 +179,10 @@ def celery_publishing_to(url: str):
     saved_environment = os.environ.get("CELERY_BROKER_URL")
 
     def reset_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # Kombu keeps one pool per broker URL for the whole process: closing the app's pool without dropping
+        # kombu's would leave every later publish to that URL (the eager tasks of the tests after this one) an
+        # "Acquire on closed pool".
+        kombu_pools.reset()
         app._after_fork()  # Drops the connection and producer pools, so the next publish uses the new URL.
 
     os.environ["CELERY_BROKER_URL"] = url
