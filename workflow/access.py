@@ -520,21 +520,21 @@ def _reach_triggers() -> dict[str, tuple[str, str, str | None]]:
     """Table -> (the users, the cases whose reach a change of one of its rows ``{row}`` can move; when an update
     matters: None for any, else the column whose change does)."""
     t = _tables()
-    members = f"SELECT user_id FROM {t['membership']} WHERE organization_id = {{row}}"
-    participations = f"SELECT case_id FROM {t['participant']} WHERE organization_id = {{row}}"
+    members = f"SELECT user_id FROM {t['membership']} WHERE organization_id = {{row}}"  # nosec B608
+    participations = f"SELECT case_id FROM {t['participant']} WHERE organization_id = {{row}}"  # nosec B608
     return {
         t["participant"]: (members.format(row="{row}.organization_id"), "{row}.case_id", None),
         t["membership"]: ("{row}.user_id", participations.format(row="{row}.organization_id"), None),
         t["organization"]: (members.format(row="{row}.id"), participations.format(row="{row}.id"), "is_active"),
         t["user_grant"]: ("{row}.user_id", "{row}.content_object_id", None),
         t["group_grant"]: (
-            f"SELECT user_id FROM {t['user_groups']} WHERE group_id = {{row}}.group_id",
+            f"SELECT user_id FROM {t['user_groups']} WHERE group_id = {{row}}.group_id",  # nosec B608
             "{row}.content_object_id",
             None,
         ),
         t["user_groups"]: (
             "{row}.user_id",
-            f"SELECT content_object_id FROM {t['group_grant']} WHERE group_id = {{row}}.group_id",
+            f"SELECT content_object_id FROM {t['group_grant']} WHERE group_id = {{row}}.group_id",  # nosec B608
             None,
         ),
     }
@@ -580,7 +580,7 @@ def _reach_ddl(vendor: str) -> list[_Trigger]:
     # A case's opening time is copied onto its rows (the lists' order).
     name, update = (
         f"{t['reach']}_{t['case']}",
-        f"UPDATE {t['reach']} SET opened_at = NEW.opened_at WHERE case_id = NEW.id;",
+        f"UPDATE {t['reach']} SET opened_at = NEW.opened_at WHERE case_id = NEW.id;",  # nosec B608
     )
     if vendor == "postgresql":
         function = (
