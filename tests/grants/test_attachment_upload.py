@@ -111,3 +111,13 @@ def test_an_award_has_no_upload_of_its_own_so_the_generic_one_takes_its_document
         "sf425.png",
         "progress.pdf",
     }
+
+
+def test_the_award_page_lists_its_documents_and_offers_the_upload(award, admin, bh_member):
+    """The award's own page shows the case's documents (before, only /cases/<id>/ did, and nothing linked there)."""
+    award = award_flow.accept(award, admin)
+    api_client(admin).post(f"/api/v1/cases/{award.case_id}/documents/", {"file": png("signed-sf425.png")})
+    page = page_client(admin).get(award.get_absolute_url()).content.decode()
+    assert "signed-sf425.png" in page
+    assert f'action="/cases/{award.case_id}/documents/"' in page
+    assert "signed-sf425.png" in page_client(bh_member).get(award.get_absolute_url()).content.decode()
