@@ -7,26 +7,31 @@ with acceptance countdowns, compliance flags and the next report.
 
 from __future__ import annotations
 
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.http import HttpRequest
 
-from accounts.models import Membership, Role
+from accounts.models import Role
+from accounts.selectors import membership_rows
 from grants import selectors
 from grants.awards.selectors import award_compliance, award_list
 from grants.models import Solicitation
 from grants.rules import APPLICANT_ROLES
 from grants.selectors.reports import REPORT_ROLES
-from workflow.access import memberships
+from workflow.access import memberships, organization_ids
+from workflow.models import Participant
 
 DASHBOARD_ROWS = 10
 
 
 def _our_applications(user) -> list:
-    ours = Membership.objects.active().filter(user=user).values("organization_id")
+    # The user's organizations as constants (read once per page) and EXISTS for "one of them applies": no join
+    # that multiplies rows, so no DISTINCT over the whole list (9 ms on the national data with nothing to show).
+    applies = Participant.objects.filter(
+        case_id=OuterRef("case_id"), organization_id__in=organization_ids(user), role__in=APPLICANT_ROLES
+    )
     return list(
         selectors.application_list(user=user)
-        .filter(case__participations__organization__in=ours, case__participations__role__in=APPLICANT_ROLES)
-        .distinct()
+        .filter(Exists(applies))
         .order_by(F("case__closed_at").asc(nulls_first=True), "solicitation__justgrants_deadline", "-created_at")[
             :DASHBOARD_ROWS
         ]
@@ -34,9 +39,13 @@ def _our_applications(user) -> list:
 
 
 def _agency_solicitations(user) -> list[Solicitation]:
-    agencies = Membership.objects.active().filter(user=user, role__in=REPORT_ROLES, organization__kind="federal")
+    agencies = [
+        membership.organization_id
+        for membership in membership_rows(user)
+        if membership.role in REPORT_ROLES and membership.organization.kind == "federal"
+    ]
     return list(
-        Solicitation.objects.filter(agency__in=agencies.values("organization_id"), published_at__isnull=False).order_by(
+        Solicitation.objects.filter(agency__in=agencies, published_at__isnull=False).order_by(
             "-fiscal_year", "justgrants_deadline"
         )[:DASHBOARD_ROWS]
     )
