@@ -223,3 +223,25 @@ def test_participations_are_case_access_for_one_known_membership(toy, admin, mem
             cases = Case.objects.filter(pk__in=participations(membership.organization_id, membership.role, action))
             expected = set(Case.objects.filter(case_access(user, action)).values_list("pk", flat=True))
             assert set(cases.values_list("pk", flat=True)) == expected, (user, action)
+
+
+def test_the_navigation_count_stops_at_its_cap(admin, client):
+    """Past 99 the header says "99+" and the count stops reading (reminders.queue.NAV_CAP); the queue itself and the
+    dashboard's total still count every item."""
+    from django.utils import timezone
+
+    from reminders.queue import NAV_CAP
+
+    def hold(count):
+        WaitingItem.objects.bulk_create(
+            WaitingItem(step="invitation", object_id=n, user=admin, action=f"Answer {n}", url="/", since=timezone.now())
+            for n in range(WaitingItem.objects.count(), WaitingItem.objects.count() + count)
+        )
+
+    client.force_login(admin)
+    hold(NAV_CAP - 1)
+    assert 'data-testid="queue-count">99<' in client.get("/tasks/").content.decode()
+    hold(5)
+    assert 'data-testid="queue-count">99+<' in client.get("/tasks/").content.decode()
+    assert queue_count(user=admin) == NAV_CAP + 4
+    assert "See all 104 items waiting for you" in client.get("/").content.decode()  # The dashboard: the exact total.
