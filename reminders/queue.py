@@ -9,19 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import reduce
 from zoneinfo import ZoneInfo
 
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
 from config.errors import ServiceError
 from reminders.models import WaitingItem
-from workflow.access import VIEW, case_access_exists, memberships, participations
+from workflow.access import memberships, participation_sql, reach_sql
 from workflow.models import Case
 from workflow.routing import step_choices
 
@@ -57,42 +54,46 @@ def request_queue_count(request) -> int:
     return request._queue_count
 
 
-def _sources(*, user: User, kind: str | None = None) -> list[QuerySet]:
-    """The rows held through each of the user's memberships, then the rows naming the user: each checked for access,
-    and each without the items an earlier one holds (an item held two ways is one item).
+def _sources(*, user: User, kind: str | None = None) -> list[tuple[str, list]]:
+    """The rows held through each of the user's memberships, then the rows naming the user, as SQL conditions on a
+    ``WaitingItem`` row aliased ``{w}`` with their parameters; each checked for access.
 
-    The memberships are constants here (``workflow.access.memberships``: read with the API token, else one small
-    query), so each (organization, role) pair walks ``waiting_org_idx`` in the queue's order. A row held through a
+    The memberships are constants (``workflow.access.memberships``: read with the API token, else once per page),
+    so each (organization, role) pair walks ``waiting_org_idx`` in the queue's order. A row held through a
     membership must be on a case where that organization takes part in a role that gives that membership role the
-    view right (``workflow.access.participations``); a named row, on a case the user reaches.
+    view right (``workflow.access.participation_sql``); a named row, on a case the user reaches (``reach_sql``).
+    Written as SQL rather than built with the ORM: the queue is counted on every page, and building and compiling
+    its querysets cost several times the query itself (docs/benchmarks.md).
     """
-    mine = WaitingItem.objects.exclude(except_user=user).order_by()
+    mine, params = "({w}.except_user_id IS NULL OR {w}.except_user_id <> %s)", [user.pk]
     if kind:
-        mine = mine.filter(step=kind)
-    sources = [
-        mine.filter(organization_id=organization, member_role=role).filter(
-            Exists(participations(organization, role).filter(case_id=OuterRef("case_id")))
-        )
-        for organization, role in dict.fromkeys(memberships(user))
-    ]
-    sources.append(
-        mine.filter(user=user).filter(Q(case__isnull=True) | case_access_exists(user, VIEW, case_field="case_id"))
+        mine, params = mine + " AND {w}.step = %s", [*params, kind]
+    sources = []
+    for organization, role in dict.fromkeys(memberships(user)):
+        check = participation_sql("{w}.case_id", role)
+        if check is not None:
+            sql, parts = check
+            condition = f"{{w}}.organization_id = %s AND {{w}}.member_role = %s AND {mine} AND {sql}"
+            sources.append((condition, [organization, role, *params, organization, *parts]))
+    named = f"{{w}}.user_id = %s AND {mine} AND ({{w}}.case_id IS NULL OR {reach_sql('{w}.case_id')})"
+    sources.append((named, [user.pk, *params, user.pk]))
+    return sources
+
+
+def _source_sql(index: int, sources: list[tuple[str, list]]) -> tuple[str, list]:
+    """Source `index`'s rows, narrow columns only, without the items an earlier source holds (an item held two ways
+    is one item, kept by the first source that holds it)."""
+    table = WaitingItem._meta.db_table
+    condition, params = sources[index]
+    sql = (
+        f"SELECT w.id, {', '.join('w.' + field for field in (*ITEM, *URGENCY[:3]))} FROM {table} w "  # nosec B608
+        f"WHERE {condition.format(w='w')}"
     )
-    sources = [rows for rows in sources if _can_hold(rows)]
-    same_item = {field: OuterRef(field) for field in ITEM}
-    return [
-        reduce(lambda rows, earlier: rows.exclude(Exists(earlier.filter(**same_item))), sources[:index], rows)
-        for index, rows in enumerate(sources)
-    ]
-
-
-def _can_hold(rows: QuerySet) -> bool:
-    """False for a source that can hold nothing (a membership role that sees no case): it has no SQL."""
-    try:
-        rows.query.sql_with_params()
-    except EmptyResultSet:
-        return False
-    return True
+    for earlier, earlier_params in sources[:index]:
+        same = " AND ".join(f"e.{field} = w.{field}" for field in ITEM)
+        sql += f" AND NOT EXISTS (SELECT 1 FROM {table} e WHERE {same} AND {earlier.format(w='e')})"  # nosec B608
+        params = [*params, *earlier_params]
+    return sql, params
 
 
 class Queue:
@@ -125,10 +126,11 @@ class Queue:
     def _items_sql(self) -> tuple[str, list]:
         """Every source's rows, narrow columns only (the covering indexes hold them), as one UNION ALL."""
         if not hasattr(self, "_items_cache"):
+            sources = _sources(user=self.user, kind=self.kind)
             parts, params = [], []
-            for index, rows in enumerate(_sources(user=self.user, kind=self.kind)):
-                sql, found = rows.values("id", *ITEM, *URGENCY[:3]).query.sql_with_params()
-                parts.append(f"SELECT * FROM ({sql}) s{index}")  # nosec B608 (the ORM's own SQL)
+            for index in range(len(sources)):
+                sql, found = _source_sql(index, sources)
+                parts.append(f"SELECT * FROM ({sql}) s{index}")  # nosec B608 (constants and parameters)
                 params.extend(found)
             self._items_cache = " UNION ALL ".join(parts), params  # The named rows always make one part.
         return self._items_cache

@@ -407,6 +407,35 @@ def case_access_exists(user, action: str = VIEW, *, case_field: str = "pk") -> Q
     return Q(Exists(_reach_rows(user, action, case_id=OuterRef(case_field))))
 
 
+def reach_sql(case_column: str, action: str = VIEW) -> str:
+    """``case_access_exists`` as SQL for a hand-written query on a hot path (the queue): true when the user, the one
+    ``%s`` parameter, reaches the case in `case_column` with `action`; one primary-key probe of the reach table."""
+    from workflow.models import Reach
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    flag = "" if action == VIEW else f" AND r.{action}"
+    return f"EXISTS (SELECT 1 FROM {Reach._meta.db_table} r WHERE r.user_id = %s AND r.case_id = {case_column}{flag})"
+
+
+def participation_sql(case_column: str, role: str, action: str = VIEW) -> tuple[str, list] | None:
+    """``participations`` as SQL for a hand-written query: true when the organization, the first ``%s`` parameter,
+    takes part in the case in `case_column` in a role that gives membership `role` the right to `action`; the
+    parameters that follow it are returned. None when that membership role gives the right nowhere."""
+    from workflow.models import Participant
+
+    if action not in ACTIONS:
+        raise ValueError(f"Unknown action {action!r}")
+    parts = sorted(part for part, table in RIGHTS.items() if role in table[action])
+    if not parts:
+        return None
+    sql = (
+        f"EXISTS (SELECT 1 FROM {Participant._meta.db_table} p WHERE p.case_id = {case_column}"  # nosec B608
+        f" AND p.organization_id = %s AND p.role IN ({', '.join(['%s'] * len(parts))}))"
+    )
+    return sql, parts
+
+
 def participations(organization: int, role: str, action: str = VIEW) -> models.QuerySet:
     """Ids of the cases where `organization` takes part in a role that gives its members with membership `role` the
     right to `action` (the participation half of ``case_access``, for one membership already known), as a

@@ -245,3 +245,31 @@ def test_the_navigation_count_stops_at_its_cap(admin, client):
     assert 'data-testid="queue-count">99+<' in client.get("/tasks/").content.decode()
     assert queue_count(user=admin) == NAV_CAP + 4
     assert "See all 104 items waiting for you" in client.get("/").content.decode()  # The dashboard: the exact total.
+
+
+def test_an_item_held_several_ways_is_one_item_and_each_way_is_checked(toy, admin, partner_org, outsider):
+    """Held by name and through two memberships: one row, counted once. A way that does not reach the case (an
+    organization that takes part nowhere) holds nothing; the one who may not clear it does not see it."""
+    from django.utils import timezone
+
+    from accounts.models import Membership, MembershipStatus
+
+    WaitingItem.objects.all().delete()
+    Membership.objects.create(
+        user=admin, organization=partner_org, role=Role.ADMIN, is_active=True, status=MembershipStatus.ACCEPTED
+    )
+    item = {"step": "toy.check", "case": toy, "object_id": 0, "action": "Check it", "url": "/", "since": timezone.now()}
+    WaitingItem.objects.create(**item, user=admin)
+    WaitingItem.objects.create(**item, organization=toy.organization, member_role=Role.ADMIN)
+    WaitingItem.objects.create(**item, organization=partner_org, member_role=Role.ADMIN)
+    assert actions(admin) == ["Check it"] and queue_count(user=admin) == 1
+
+    elsewhere = factories.OrganizationFactory()  # Takes part in no case: its rows reach nothing.
+    Membership.objects.create(
+        user=outsider, organization=elsewhere, role=Role.ADMIN, is_active=True, status=MembershipStatus.ACCEPTED
+    )
+    WaitingItem.objects.create(**{**item, "action": "Not yours"}, organization=elsewhere, member_role=Role.ADMIN)
+    assert actions(outsider) == [] and queue_count(user=outsider) == 0
+
+    WaitingItem.objects.filter(action="Check it").update(except_user=admin)
+    assert actions(admin) == [] and queue_count(user=admin) == 0
