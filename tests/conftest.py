@@ -156,6 +156,12 @@ def staff(db):
     return factories.UserFactory(is_staff=True, full_name="Stella Staff")
 
 
+@pytest.fixture
+def site_staff(db):
+    """Site staff with the Django admin's full rights (redaction past the case gate)."""
+    return factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _force_login_is_a_complete_sign_in():
     """`client.force_login(user)` (and `client.login`) stands for a finished sign-in, second factor included.

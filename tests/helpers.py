@@ -238,3 +238,12 @@ _ISO_DATE = re.compile(r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])")
 def iso_dates_shown(html: str) -> list[str]:
     """Machine dates ("2026-12-02") in what a reader sees, where a page should write "Dec 2, 2026"."""
     return _ISO_DATE.findall(visible_text(html))
+
+
+def signed_in(user):
+    """A test client signed in as `user` (second factor done: tests/conftest.py makes force_login a full sign-in)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client

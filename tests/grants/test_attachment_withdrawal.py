@@ -4,7 +4,6 @@ confirmation page, saying why; it leaves the lists and downloads, and every appl
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from config.errors import NotAllowed, NotFound
 from grants import services
@@ -12,15 +11,10 @@ from grants.models import Application
 from grants.selectors.applications import signoffs_current
 from tests.grants import flow
 from tests.helpers import Write, api_client, assert_access_rules
+from tests.helpers import signed_in as page_client
 from workflow.models import Document, Event
 
 WHY = "The unsigned version; the signed one follows"
-
-
-def page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -4,22 +4,16 @@ application page and through the API; its access ends at once, and every applica
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from config.errors import Conflict, NotAllowed, ServiceError
 from grants import services
 from grants.models import Application
 from tests.grants import flow
 from tests.helpers import Write, api_client, assert_access_rules
+from tests.helpers import signed_in as page_client
 from workflow.models import Event, Participant
 
 WHY = "Added to the wrong application"
-
-
-def page_client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_removal_ends_access_at_once_and_the_applicants_sign_again(application, admin, bh_org, bh_admin):

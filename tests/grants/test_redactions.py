@@ -3,29 +3,15 @@ a "Redact" link beside each for them alone."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
-
 from grants.awards.services.reports import report_draft
 from grants.services.applications import application_update
-from tests import factories
 from tests.grants import award_flow
 from tests.helpers import api_client
+from tests.helpers import signed_in as client_for
 from workflow.models import Event
 from workflow.redactions import MARKER
 
 REASON = "It named a client."
-
-
-@pytest.fixture
-def site_staff(db):
-    return factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_an_abstract_through_the_api_and_the_page_link(application, admin, bh_admin, site_staff):

@@ -7,29 +7,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.test import Client
 
 from partnerships.models import AssessmentAnswer, TADelivery
 from partnerships.services.agreements import agreement_create, agreement_sign
 from partnerships.services.assessments import assessment_start, assessment_submit
 from partnerships.services.corrections import assessment_note_correct
-from tests import factories
+from tests.helpers import signed_in as client_for
 from workflow.models import Event
 from workflow.redactions import MARKER, text_redact
 
 REASON = "It named a client."
 CLIENT_NOTE = "We saw client Robert Brown, Dx schizophrenia"
-
-
-@pytest.fixture
-def site_staff(db):
-    return factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -3,28 +3,14 @@ copies in its deadline and notifications, go with it."""
 
 from __future__ import annotations
 
-import pytest
-from django.test import Client
-
 from reminders.models import Deadline, Notification
 from tasks.models import TaskComment
 from tasks.services.task import task_comment_add, task_set_status, task_update
-from tests import factories
+from tests.helpers import signed_in as client_for
 from workflow.models import Event
 from workflow.redactions import MARKER, text_redact
 
 REASON = "It named a client."
-
-
-@pytest.fixture
-def site_staff(db):
-    return factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_a_task_title_goes_from_every_event_and_copy(case, make_task, admin, member, staff):

@@ -6,12 +6,11 @@ from __future__ import annotations
 import pytest
 from django.db import Error as DatabaseError
 from django.db import connection, transaction
-from django.test import Client
 
 from config.errors import Conflict, NotAllowed, NotFound, ServiceError
 from reminders.models import Notification
-from tests import factories
 from tests.helpers import api_client
+from tests.helpers import signed_in as client_for
 from workflow import checklists, redactions
 from workflow.corrections import milestone_note_correct
 from workflow.models import Event, Milestone
@@ -19,12 +18,6 @@ from workflow.redactions import MARKER, text_redact
 
 CLIENT_NOTE = "Met with Mr. Jones, Dx PTSD"
 REASON = "The note named a client and a diagnosis."
-
-
-@pytest.fixture
-def site_staff(db):
-    """Site staff as the demo has them: a superuser, who sees every case."""
-    return factories.UserFactory(is_staff=True, is_superuser=True, full_name="Stella Staff")
 
 
 @pytest.fixture
@@ -36,12 +29,6 @@ def submitted(case, member):
 def redact(milestone, actor, reason=REASON, **kwargs):
     given = {"target": "milestone", "object_id": milestone.pk, "field": "note"} | kwargs
     return text_redact(case=milestone.case_id, actor=actor, reason=reason, **given)
-
-
-def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def test_staff_redact_a_note_and_every_earlier_version_of_it(case, submitted, admin, staff, partner):
