@@ -1,7 +1,7 @@
 """Reads of a person's "Waiting for me" queue: the open items (``WaitingItem``) that wait on them.
 
 One query: the rows held by the user (named, or through an active membership with the row's organization and
-role), minus those they may not clear, on cases they may see (``workflow.access.case_access_exists``), one row
+role), minus those they may not clear, on cases they may see (``workflow.access.reach_sql``), one row
 per item, most urgent first: overdue, then due soonest, then waiting longest (``Queue`` says how it is read).
 """
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
 from accounts.models import Role
 from reminders.models import Notification, WaitingItem
@@ -11,7 +13,7 @@ from tests import factories
 from tests.helpers import api_client
 from tests.workflow import routing_toy
 from workflow import services
-from workflow.access import case_access, case_access_exists
+from workflow.access import case_access, case_access_exists, reach_sql
 from workflow.models import Case, ParticipantRole
 from workflow.roles import GRANT_MANAGERS, LEAD_ADMINS, PARTNER_ADMINS, holders_members, role_holders, role_members
 
@@ -106,11 +108,18 @@ def test_the_one_query_visibility_condition_matches_case_access(toy, admin, view
     other = services.case_create(
         kind=routing_toy.KIND, title="Other", organization=outsider.memberships.get().organization, actor=outsider
     )
+
+    def by_sql(user, action="view"):  # The queue's hand-written form (workflow.access.reach_sql).
+        condition = RawSQL(reach_sql(f'"{Case._meta.db_table}"."id"', action), [user.pk], output_field=BooleanField())
+        return set(Case.objects.filter(condition).values_list("pk", flat=True))
+
     for user in (admin, viewer, partner, grant_manager, outsider):
-        for action in ("view", "edit", "review", "manage"):
+        for action in ("view", "edit", "review", "manage", "score"):
             expected = set(Case.objects.filter(case_access(user, action)).values_list("pk", flat=True))
             assert set(Case.objects.filter(case_access_exists(user, action)).values_list("pk", flat=True)) == expected
+            assert by_sql(user, action) == expected, (user, action)
     assert other.pk not in set(Case.objects.filter(case_access_exists(admin)).values_list("pk", flat=True))
+    assert other.pk not in by_sql(admin)
 
 
 def test_the_queue_api_lists_and_filters_with_a_clear_error_for_an_unknown_kind(toy, admin, outsider, viewer):
